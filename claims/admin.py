@@ -1,0 +1,423 @@
+"""The editors' door: the Django admin, a thin layer over the services in claims/services/."""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims import rules, selectors
+from claims.errors import DeskError
+from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, FlagKind, Rating, Snapshot, Source, Transition
+from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_update
+from claims.services.evidence import evidence_add, evidence_delete, evidence_quote_override, evidence_update
+from claims.services.sources import url_normalize
+from claims.services.workflow import claim_transition
+
+STATUS_COLOURS = {
+    ClaimStatus.DRAFT: "#6e7781",
+    ClaimStatus.RESEARCHING: "#0969da",
+    ClaimStatus.IN_REVIEW: "#9a6700",
+    ClaimStatus.PUBLISHED: "#1a7f37",
+    ClaimStatus.REJECTED: "#57606a",
+}
+
+
+def badge(text: str, colour: str) -> str:
+    return format_html('<span class="fc-badge" style="background:{}">{}</span>', colour, text)
+
+
+class AdminMedia:
+    css = {"all": ["claims/admin.css"]}
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+class OpenFlagFilter(admin.SimpleListFilter):
+    title = _("open flag")
+    parameter_name = "flag"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(FlagKind.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if self.value() in FlagKind.values:
+            return queryset.filter(flags__kind=self.value(), flags__cleared_at__isnull=True)
+        return queryset
+
+
+class EvidenceForm(forms.ModelForm):
+    """Evidence as an editor types it: the page's address, not a source row."""
+
+    url = forms.CharField(label=_("page URL"), max_length=2000, help_text=_("Paste the address of the page."))
+    quote_override_reason = forms.CharField(
+        label=_("vouch for the quote"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Editors: why the quote holds although the checker cannot find it."),
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["url", "stance", "quote", "note", "quote_override_reason"]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["url"].initial = self.instance.source.url
+
+    def clean_url(self) -> str:
+        try:
+            return url_normalize(self.cleaned_data["url"])
+        except DeskError as error:
+            raise ValidationError(error.message) from None
+
+
+class EvidenceFormSet(BaseInlineFormSet):
+    def get_queryset(self) -> QuerySet[Evidence]:
+        return super().get_queryset().select_related("source", "quote_override_by")
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    form = EvidenceForm
+    formset = EvidenceFormSet
+    extra = 1
+    readonly_fields = ["source_state", "quote_status", "quote_overridden_by", "added"]
+
+    @admin.display(description=_("source"))
+    def source_state(self, evidence: Evidence) -> str:
+        if not evidence.pk:
+            return "-"
+        source = evidence.source
+        link = reverse("admin:claims_source_change", args=[source.pk])
+        return format_html('<a href="{}">{}</a> {}', link, source.url, badge(source.get_state_display(), "#57606a"))
+
+    @admin.display(description=_("quote vouched for by"))
+    def quote_overridden_by(self, evidence: Evidence) -> str:
+        return str(evidence.quote_override_by or "-")
+
+    @admin.display(description=_("added"))
+    def added(self, evidence: Evidence) -> str:
+        return f"{evidence.added_by or '-'}, {evidence.added_at:%Y-%m-%d %H:%M}" if evidence.pk else "-"
+
+    def get_fields(self, request: HttpRequest, obj: Claim | None = None) -> list[str]:
+        fields = ["url", "stance", "quote", "note", "source_state", "quote_status", "quote_overridden_by", "added"]
+        if rules.can_override_quote(request.user):
+            fields.insert(fields.index("quote_overridden_by") + 1, "quote_override_reason")
+        return fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return rules.can_edit_evidence(request.user, obj, "add")
+
+    def has_change_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return rules.can_edit_evidence(request.user, obj, "change")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return rules.can_edit_evidence(request.user, obj, "delete")
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    verbose_name_plural = _("workflow history")
+    fields = ["at", "from_status", "to_status", "by", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Transition]:
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return False
+
+
+class ClaimForm(forms.ModelForm):
+    # The version the editor loaded: saving over someone else's newer change is refused, not silent.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Claim
+        fields = [*sorted(EDITABLE_FIELDS), "tags"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = Claim.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != loaded:
+                raise ValidationError(
+                    _("Someone else changed this claim while you were editing it. "
+                      "Open it again to see their change, then make yours.")
+                )
+        return cleaned
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    form = ClaimForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_form_template = "admin/claims/claim/change_form.html"
+    list_display = ["short_text", "claimant", "status_badge", "rating_badge", "flag_badges", "language", "assignee", "updated_at"]
+    list_filter = ["status", "rating", OpenFlagFilter, "language", "assignee"]
+    search_fields = ["text", "claimant"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["text", "claimant", "claim_date", "appearance_url", "language", "tags"]}),
+        (_("Verdict"), {"fields": ["rating", "summary"]}),
+        (_("Desk"), {"fields": ["status", "assignee", "loaded_version", "created_by", "created_at", "first_published_at", "published_at"]}),
+    ]
+    readonly_fields = ["status", "created_by", "created_at", "first_published_at", "published_at"]
+    inlines = [EvidenceInline, TransitionInline]
+    Media = AdminMedia
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return selectors.claim_list()
+
+    @admin.display(description=_("claim"), ordering="text")
+    def short_text(self, claim: Claim) -> str:
+        return str(claim)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, claim: Claim) -> str:
+        return badge(claim.get_status_display(), STATUS_COLOURS[ClaimStatus(claim.status)])
+
+    @admin.display(description=_("rating"), ordering="rating__order")
+    def rating_badge(self, claim: Claim) -> str:
+        return badge(claim.rating.label, claim.rating.colour) if claim.rating else "-"
+
+    @admin.display(description=_("open flags"))
+    def flag_badges(self, claim: Claim) -> str:
+        return format_html_join(" ", '<span class="fc-badge fc-flag">{}</span>', ((f.get_kind_display(),) for f in claim.open_flags)) or "-"
+
+    # Permissions: the rules module decides, per claim.
+    def has_change_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return rules.can_edit_claim(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return rules.can_delete_claim(request.user, obj)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> list[tuple[Any, dict[str, Any]]]:
+        if obj is None or not self.has_change_permission(request, obj):
+            # A read-only page or a new claim has no version to guard.
+            return [(name, {"fields": [f for f in opts["fields"] if f != "loaded_version"]}) for name, opts in self.fieldsets]
+        return self.fieldsets
+
+    # Saving goes through the services.
+    def save_model(self, request: HttpRequest, obj: Claim, form: ClaimForm, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
+        tags = form.cleaned_data.get("tags", [])
+        if change:
+            changes = {name: data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+            claim = claim_update(
+                claim=obj, by=request.user, changes=changes, tags=tags, expected_version=form.cleaned_data.get("loaded_version")
+            )
+        else:
+            text, claimant = data.pop("text"), data.pop("claimant")
+            claim = claim_create(by=request.user, text=text, claimant=claimant, tags=tags, **data)
+        # The admin goes on with `obj` (messages, redirect): give it the saved row.
+        obj.pk = claim.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: ClaimForm, formsets: list[Any], change: bool) -> None:
+        # Tags were saved by the service; evidence goes through save_formset.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: ClaimForm, formset: Any, change: bool) -> None:
+        if formset.model is not Evidence:
+            return
+        claim = form.instance
+        for evidence_form in formset.forms:
+            if not evidence_form.has_changed() and evidence_form not in formset.deleted_forms:
+                continue
+            evidence = evidence_form.instance
+            data = evidence_form.cleaned_data
+            if evidence_form in formset.deleted_forms:
+                if evidence.pk:
+                    evidence_delete(evidence=evidence, by=request.user)
+                continue
+            if evidence.pk is None:
+                evidence = evidence_add(
+                    claim=claim, url=data["url"], stance=data["stance"], quote=data["quote"], note=data["note"], by=request.user
+                )
+            else:
+                evidence = evidence_update(
+                    evidence=evidence, url=data["url"], stance=data["stance"], quote=data["quote"], note=data["note"], by=request.user
+                )
+            reason = data.get("quote_override_reason", "").strip()
+            if reason and reason != evidence.quote_override_reason:
+                evidence_quote_override(evidence=evidence, reason=reason, by=request.user)
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DeskError as error:
+            # A service refused after the form validated (a race, a rule): nothing was saved.
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False, form_url: str = "", obj: Claim | None = None) -> TemplateResponse:
+        if obj is not None:
+            context["moves"] = [(to, rules.MOVE_LABELS[(ClaimStatus(obj.status), to)]) for to in rules.moves_for(request.user, obj)]
+            context["transition_url"] = reverse("admin:claims_claim_transition", args=[obj.pk])
+            context["open_flags"] = obj.flags.filter(cleared_at__isnull=True)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # The workflow buttons post here.
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("<int:claim_id>/transition/", self.admin_site.admin_view(self.transition_view), name="claims_claim_transition"),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=claim_id)
+        if not self.has_view_permission(request, claim):
+            return HttpResponse(status=403)
+        version = request.POST.get("version", "")
+        try:
+            claim = claim_transition(
+                claim=claim,
+                to=request.POST.get("to", ""),
+                by=request.user,
+                comment=request.POST.get("comment", ""),
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except DeskError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, _("The claim is now %(status)s.") % {"status": claim.get_status_display().lower()}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+
+# --- Verdict scale -----------------------------------------------------------------------------
+
+
+@admin.register(Rating)
+class RatingAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "label_en", "label_fr", "swatch", "claimreview_value", "order"]
+    ordering = ["order"]
+    Media = AdminMedia
+
+    @admin.display(description=_("colour"))
+    def swatch(self, rating: Rating) -> str:
+        return badge(rating.colour, rating.colour)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Rating | None = None) -> list[str]:
+        # Other code and API clients know a rating by its slug.
+        return ["slug"] if obj else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
+        # The workflow's rules name `unproven`.
+        if obj is not None and (obj.slug == Rating.UNPROVEN or obj.claims.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# --- Sources, read-only: the background checks write them -----------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+RECENT = 20
+
+
+@admin.register(Source)
+class SourceAdmin(ReadOnlyAdmin):
+    list_display = ["url", "state", "http_status", "last_checked_at", "next_check_at", "consecutive_failures"]
+    list_filter = ["state"]
+    search_fields = ["url", "title"]
+    fields = [
+        "url", "final_url", "title", "state", "http_status", "content_type", "last_error", "consecutive_failures",
+        "first_failure_at", "last_checked_at", "last_alive_at", "next_check_at", "etag", "last_modified",
+        "raw_sha256", "text_sha256", "fingerprint", "created_at", "citing_claims", "recent_checks", "snapshot_list",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("cited by"))
+    def citing_claims(self, source: Source) -> str:
+        claims = Claim.objects.filter(evidence__source=source).distinct()
+        return format_html_join(
+            "", '<div><a href="{}">{}</a></div>', ((reverse("admin:claims_claim_change", args=[c.pk]), str(c)) for c in claims)
+        ) or "-"
+
+    @admin.display(description=_("recent checks"))
+    def recent_checks(self, source: Source) -> str:
+        checks = source.checks.all()[:RECENT]
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>",
+            ((f"{c.started_at:%Y-%m-%d %H:%M}", c.get_outcome_display(), c.http_status or "-", c.duration_ms, c.error) for c in checks),
+        )
+        more = reverse("admin:claims_check_changelist") + f"?source__id__exact={source.pk}"
+        return format_html('<table>{}</table><a href="{}">{}</a>', rows, more, _("All checks")) if rows else "-"
+
+    @admin.display(description=_("snapshots"))
+    def snapshot_list(self, source: Source) -> str:
+        snapshots = source.snapshots.defer("raw_body", "text")[:RECENT]
+        return format_html_join(
+            "", '<div><a href="{}">{}</a> {}</div>',
+            ((reverse("admin:claims_snapshot_change", args=[s.pk]), f"{s.fetched_at:%Y-%m-%d %H:%M}", s.text_sha256[:12]) for s in snapshots),
+        ) or "-"
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["source", "fetched_at", "title", "raw_size"]
+    list_select_related = ["source"]
+    list_filter = ["fetched_at"]
+    search_fields = ["source__url", "title"]
+    fields = ["source", "fetched_at", "final_url", "title", "content_type", "raw_size", "raw_sha256", "text_sha256", "fingerprint", "text"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Snapshot]:
+        return super().get_queryset(request).defer("raw_body")
+
+
+@admin.register(Check)
+class CheckAdmin(ReadOnlyAdmin):
+    list_display = ["source", "started_at", "outcome", "http_status", "duration_ms", "bytes", "error"]
+    list_select_related = ["source"]
+    list_filter = ["outcome", "started_at"]
+    search_fields = ["source__url"]
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "kind", "reason", "raised_at", "cleared_at"]
+    list_select_related = ["claim"]
+    list_filter = ["kind", ("cleared_at", admin.EmptyFieldListFilter)]

@@ -1,0 +1,389 @@
+"""The claim desk's data: claims, the verdict scale, cited sources with their snapshots and checks, evidence and flags."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+language_code_validator = RegexValidator(r"^[a-z]{2}$", _("Use a two-letter ISO 639-1 code, such as fr or en."))
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1a7f37."))
+
+
+class Rating(models.Model):
+    """One step of the newsroom's verdict scale; the scale is data that editors change in the admin."""
+
+    UNPROVEN = "unproven"
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    label_en = models.CharField(_("label (English)"), max_length=80)
+    label_fr = models.CharField(_("label (French)"), max_length=80)
+    colour = models.CharField(_("colour"), max_length=7, validators=[colour_validator], default="#6e7781")
+    claimreview_value = models.PositiveSmallIntegerField(
+        _("ClaimReview value"),
+        null=True,
+        blank=True,
+        help_text=_("From 1 (worst) to 5 (best); empty when the verdict has no place on the numeric scale."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claimreview_value__isnull=True) | Q(claimreview_value__gte=1, claimreview_value__lte=5),
+                name="rating_claimreview_value_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The label in the active language, French or English."""
+        return self.label_fr if (get_language() or "").startswith("fr") else self.label_en
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RESEARCHING = "researching", _("Researching")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Claim(models.Model):
+    """A statement made in public, as made, and the desk's work on it."""
+
+    text = models.TextField(_("claim"), help_text=_("The statement exactly as it was made."))
+    claimant = models.CharField(_("claimant"), max_length=200, help_text=_("Who made the claim."))
+    claim_date = models.DateField(_("claim date"), null=True, blank=True, help_text=_("When the claim was made."))
+    appearance_url = models.URLField(
+        _("appearance URL"), max_length=2000, blank=True, help_text=_("Where the claim appeared.")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, default="fr", validators=[language_code_validator], help_text=_("ISO 639-1 code.")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, editable=False
+    )
+    rating = models.ForeignKey(
+        Rating, verbose_name=_("rating"), on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("The published explanation of the verdict."))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    first_published_at = models.DateTimeField(_("first published at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("last published at"), null=True, blank=True, editable=False)
+    # Bumped by every write through the services; the API's ETag and the admin's stale-form check.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        permissions = [
+            ("publish_claim", _("Can publish claims")),
+            ("reject_claim", _("Can reject claims")),
+            ("reopen_claim", _("Can reopen published claims")),
+            ("correct_published_claim", _("Can edit published claims and their evidence")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"),
+            models.CheckConstraint(condition=Q(language__regex=r"^[a-z]{2}$"), name="claim_language_iso639_1"),
+            models.CheckConstraint(
+                condition=~Q(status=ClaimStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="claim_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["language"]),
+            models.Index(fields=["-published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= 80 else f"{text[:79]}…"
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.text[:80]) or "claim"
+
+
+class Transition(models.Model):
+    """One move of a claim through the workflow, with who made it and the comment they gave. Never edited."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=ClaimStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=ClaimStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        indexes = [models.Index(fields=["claim", "to_status", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class SourceState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ALIVE = "alive", _("Alive")
+    FAILING = "failing", _("Failing")
+    DEAD = "dead", _("Dead")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class Source(models.Model):
+    """A cited web page, one row per normalized URL, shared by every claim that cites it."""
+
+    url = models.URLField(_("URL"), max_length=2000, unique=True, help_text=_("Normalized."))
+    host = models.CharField(_("host"), max_length=255, db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=SourceState.choices, default=SourceState.PENDING)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(_("final URL"), max_length=2000, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    etag = models.CharField(_("ETag"), max_length=500, blank=True)
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True)
+    raw_sha256 = models.CharField(_("raw SHA-256"), max_length=64, blank=True)
+    text_sha256 = models.CharField(_("text SHA-256"), max_length=64, blank=True)
+    fingerprint = models.CharField(_("similarity fingerprint"), max_length=64, blank=True)
+    last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    last_alive_at = models.DateTimeField(_("last alive at"), null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check at"), default=timezone.now)
+    consecutive_failures = models.PositiveSmallIntegerField(_("consecutive failures"), default=0)
+    first_failure_at = models.DateTimeField(_("first failure at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=SourceState.values), name="source_state_valid"),
+        ]
+        indexes = [
+            # The scheduler's question: which sources are due now?
+            models.Index(fields=["next_check_at"], name="source_due_idx"),
+            models.Index(fields=["state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Snapshot(models.Model):
+    """What a fetch captured when the page's content was new. Never edited."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    fetched_at = models.DateTimeField(_("fetched at"), default=timezone.now)
+    final_url = models.URLField(_("final URL"), max_length=2000)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    text = models.TextField(_("extracted text"), blank=True)
+    raw_body = models.BinaryField(_("raw body (compressed)"), blank=True)
+    raw_size = models.PositiveIntegerField(_("raw size in bytes"), default=0)
+    raw_sha256 = models.CharField(_("raw SHA-256"), max_length=64)
+    text_sha256 = models.CharField(_("text SHA-256"), max_length=64)
+    fingerprint = models.CharField(_("similarity fingerprint"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        get_latest_by = "fetched_at"
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        indexes = [models.Index(fields=["source", "-fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source.url} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class CheckOutcome(models.TextChoices):
+    OK = "ok", _("Fetched")
+    NOT_MODIFIED = "not_modified", _("Not modified")
+    RESTRICTED = "restricted", _("Restricted (401/402/403)")
+    RATE_LIMITED = "rate_limited", _("Rate limited (retry later)")
+    HTTP_ERROR = "http_error", _("HTTP error")
+    NETWORK_ERROR = "network_error", _("Network error")
+    TIMEOUT = "timeout", _("Timed out")
+    TOO_LARGE = "too_large", _("Too large")
+    UNSUPPORTED = "unsupported", _("Unsupported content")
+    BLOCKED = "blocked", _("Blocked by the safety rules")
+
+
+class Check(models.Model):
+    """One fetch attempt of a source: the source's history. Never edited."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="checks")
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CheckOutcome.choices)
+    bytes = models.PositiveIntegerField(_("bytes"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    snapshot = models.ForeignKey(
+        Snapshot, verbose_name=_("new snapshot"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("check")
+        verbose_name_plural = _("checks")
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=CheckOutcome.values), name="check_outcome_valid"),
+        ]
+        indexes = [models.Index(fields=["source", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    REFUTES = "refutes", _("Refutes")
+    CONTEXT = "context", _("Context")
+
+
+class QuoteStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Unverified")
+    FOUND = "found", _("Found")
+    MISSING = "missing", _("Missing")
+
+
+class Evidence(models.Model):
+    """A source cited for a claim, with the exact passage that supports or refutes it."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
+    quote = models.TextField(_("quote"), blank=True, help_text=_("The exact passage of the page, if any."))
+    note = models.TextField(_("note"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    snapshot = models.ForeignKey(
+        Snapshot,
+        verbose_name=_("verified against"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quote_status = models.CharField(
+        _("quote status"), max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.UNVERIFIED
+    )
+    # An editor may vouch for a quote the checker cannot find (a paywall, a PDF), with a reason.
+    quote_override_reason = models.TextField(_("quote override reason"), blank=True)
+    quote_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("quote overridden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        permissions = [("override_quote", _("Can vouch for a quote the checker cannot find"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="evidence_stance_valid"),
+            models.CheckConstraint(condition=Q(quote_status__in=QuoteStatus.values), name="evidence_quote_status_valid"),
+            models.CheckConstraint(
+                condition=Q(quote_override_by__isnull=True) | ~Q(quote_override_reason=""),
+                name="evidence_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source.url}"
+
+    @property
+    def quote_overridden(self) -> bool:
+        return self.quote_override_by_id is not None
+
+
+class FlagKind(models.TextChoices):
+    UNPROVEN = "unproven", _("Unproven")
+    EVIDENCE_LOST = "evidence_lost", _("Evidence lost")
+    QUOTE_MISSING = "quote_missing", _("Quote missing")
+    SOURCE_CHANGED = "source_changed", _("Source changed")
+
+
+class Flag(models.Model):
+    """A warning raised on a claim by the background checks; it clears itself when its condition no longer holds."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("kind"), max_length=20, choices=FlagKind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=FlagKind.values), name="flag_kind_valid"),
+            models.UniqueConstraint(
+                fields=["claim", "kind"], condition=Q(cleared_at__isnull=True), name="flag_one_open_per_kind"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind"], condition=Q(cleared_at__isnull=True), name="flag_open_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None

@@ -1,0 +1,1 @@
+"""The claim desk's writes. The admin, the API and the tasks all go through these functions."""

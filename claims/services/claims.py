@@ -1,0 +1,119 @@
+"""Creating, editing and deleting claims, with the roles' rights and optimistic concurrency."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from claims import rules
+from claims.errors import InvalidInput, NotAllowed, RuleViolation, StaleVersion
+from claims.models import Claim, ClaimStatus
+
+# The fields a person edits; status, version and dates belong to the services.
+EDITABLE_FIELDS = frozenset(
+    {"text", "claimant", "claim_date", "appearance_url", "language", "rating", "summary", "assignee"}
+)
+
+
+def claim_validate(claim: Claim, *, fields: Iterable[str] | None = None) -> None:
+    """Run the model's own validation and report it as InvalidInput with messages per field."""
+    exclude = None if fields is None else [f.name for f in Claim._meta.fields if f.name not in set(fields)]
+    try:
+        claim.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise InvalidInput("invalid", _("Some fields are not valid."), errors=error.message_dict) from None
+
+
+def claim_lock(*, claim: Claim, expected_version: int | None = None) -> Claim:
+    """The claim's current row, locked until the transaction ends; StaleVersion if it moved on."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(
+            "stale_version",
+            _("Someone else changed this claim since you opened it (version %(theirs)d, yours %(yours)d). "
+              "Reload it and make your change again.")
+            % {"theirs": locked.version, "yours": expected_version},
+        )
+    return locked
+
+
+def claim_touch(*, claim_id: int) -> None:
+    """A change to the claim's evidence changes what the claim looks like: new version."""
+    Claim.objects.filter(pk=claim_id).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    by: AbstractBaseUser,
+    text: str,
+    claimant: str,
+    language: str = "fr",
+    tags: Iterable[str] = (),
+    **fields: Any,
+) -> Claim:
+    """A new claim, in draft, created by `by`. `fields` are further EDITABLE_FIELDS."""
+    if not by.has_perm("claims.add_claim"):
+        raise NotAllowed("permission_denied", _("Your role cannot create claims."))
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput("unknown_fields", _("These fields cannot be set: %s.") % ", ".join(sorted(unknown)))
+    claim = Claim(text=text, claimant=claimant, language=language, created_by=by, status=ClaimStatus.DRAFT, **fields)
+    claim_validate(claim)
+    claim._history_user = by
+    claim.save()
+    if tags:
+        claim.tags.set(list(tags))
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    by: AbstractBaseUser,
+    changes: Mapping[str, Any],
+    tags: Iterable[str] | None = None,
+    expected_version: int | None = None,
+) -> Claim:
+    """Apply a person's edits to a claim. Only EDITABLE_FIELDS; only what the role may edit; never over a newer version."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput("unknown_fields", _("These fields cannot be changed here: %s.") % ", ".join(sorted(unknown)))
+    claim = claim_lock(claim=claim, expected_version=expected_version)
+    if not rules.can_edit_claim(by, claim):
+        raise NotAllowed("permission_denied", _("Your role cannot edit a claim that is %(status)s.")
+                         % {"status": claim.get_status_display().lower()})
+    changed = [name for name, value in changes.items() if getattr(claim, name) != value]
+    for name in changed:
+        setattr(claim, name, changes[name])
+    claim_validate(claim, fields=changed)
+    tags_changed = tags is not None and sorted(tags) != sorted(claim.tags.names())
+    if not changed and not tags_changed:
+        return claim
+    claim.version += 1
+    claim._history_user = by
+    claim.save(update_fields=[*changed, "version", "updated_at"])
+    if tags_changed:
+        claim.tags.set(list(tags or ()))
+    return claim
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim, by: AbstractBaseUser, expected_version: int | None = None) -> None:
+    """Delete an unpublished claim; its history stays."""
+    claim = claim_lock(claim=claim, expected_version=expected_version)
+    if claim.status == ClaimStatus.PUBLISHED:
+        raise RuleViolation(
+            "published_claim_not_deletable",
+            _("A published fact-check cannot be deleted. Reopen it for a correction instead."),
+        )
+    if not rules.can_delete_claim(by, claim):
+        raise NotAllowed("permission_denied", _("Your role cannot delete claims."))
+    claim._history_user = by
+    claim.delete()

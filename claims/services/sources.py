@@ -1,0 +1,77 @@
+"""Cited sources: one row per normalized URL, whoever cites it and however they typed it."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+from claims.errors import InvalidInput
+from claims.models import Source
+
+MAX_URL_LENGTH = 2000
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Parameters that say how a reader arrived, not which page it is.
+TRACKING_PARAMETER = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$", re.IGNORECASE)
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def _invalid(message: str) -> InvalidInput:
+    return InvalidInput("invalid_url", message, errors={"url": [message]})
+
+
+def url_normalize(url: str) -> str:
+    """The canonical form of a web address: the same page always gives the same string.
+
+    Lower-cases scheme and host, encodes international host names, drops default ports, fragments
+    and tracking parameters, and gives a bare host its trailing slash. Raises InvalidInput for
+    anything that is not an http(s) address of a host.
+    """
+    url = url.strip()
+    if not url:
+        raise _invalid(_("Enter the address of the page."))
+    if len(url) > MAX_URL_LENGTH:
+        raise _invalid(_("This address is longer than %(max)d characters.") % {"max": MAX_URL_LENGTH})
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise _invalid(_("This is not a valid web address.")) from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise _invalid(_("Only http and https addresses can be cited."))
+    if parts.username is not None or parts.password is not None:
+        raise _invalid(_("Remove the user name and password from the address."))
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise _invalid(_("This address has no host."))
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise _invalid(_("This address has an invalid host name.")) from None
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not TRACKING_PARAMETER.match(pair.split("=", 1)[0])
+    )
+    normalized = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    try:
+        _url_validator(normalized)
+    except ValidationError:
+        raise _invalid(_("This is not a valid web address.")) from None
+    if len(normalized) > MAX_URL_LENGTH:
+        raise _invalid(_("This address is longer than %(max)d characters.") % {"max": MAX_URL_LENGTH})
+    return normalized
+
+
+def source_for_url(*, url: str) -> Source:
+    """The source for this address, created on first citation and shared after that."""
+    normalized = url_normalize(url)
+    source, _created = Source.objects.get_or_create(
+        url=normalized, defaults={"host": urlsplit(normalized).hostname or ""}
+    )
+    return source

@@ -1,0 +1,1 @@
+"""Settings per machine: base (shared), local (zero-setup run), test, production."""

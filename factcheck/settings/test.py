@@ -1,0 +1,13 @@
+"""The test suite: PostgreSQL and Redis on the standard local ports unless DATABASE_URL / REDIS_URL say otherwise."""
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/factcheck")}
+
+# Fast hashing: the suite creates many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The fetcher may reach the tests' own HTTP servers on loopback, and nothing wider.
+FACTCHECK_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]

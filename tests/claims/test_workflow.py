@@ -1,0 +1,198 @@
+"""The workflow service: every move for every role, the evidence rules, four-eyes publishing."""
+import itertools
+
+import pytest
+
+from claims.errors import InvalidInput, NotAllowed, RuleViolation, StaleVersion
+from claims.models import ClaimStatus, QuoteStatus, Stance, Transition
+from claims.services.evidence import evidence_quote_override
+from claims.services.workflow import claim_transition
+from tests.factories import ClaimFactory, EvidenceFactory, UserFactory, rating
+
+S = ClaimStatus
+# Written out here, not taken from claims.rules: this is what PRODUCT.md says each role may do.
+RESEARCHER_MOVES = {(S.DRAFT, S.RESEARCHING), (S.RESEARCHING, S.IN_REVIEW), (S.IN_REVIEW, S.RESEARCHING)}
+EDITOR_MOVES = RESEARCHER_MOVES | {
+    (S.IN_REVIEW, S.PUBLISHED),
+    (S.DRAFT, S.REJECTED),
+    (S.RESEARCHING, S.REJECTED),
+    (S.IN_REVIEW, S.REJECTED),
+    (S.PUBLISHED, S.RESEARCHING),
+}
+ALLOWED = {"viewer": set(), "outsider": set(), "researcher": RESEARCHER_MOVES, "editor": EDITOR_MOVES, "superuser": EDITOR_MOVES}
+PAIRS = [(frm, to) for frm, to in itertools.permutations(S, 2)]
+
+
+@pytest.mark.parametrize("role", sorted(ALLOWED))
+@pytest.mark.parametrize(("frm", "to"), PAIRS, ids=[f"{f}->{t}" for f, t in PAIRS])
+def test_every_move_for_every_role(role, frm, to, users, make_claim):
+    someone_else = UserFactory(username="colleague", role="researcher")
+    claim = make_claim(frm, sent_to_review_by=someone_else)
+    version = claim.version
+
+    if (frm, to) in ALLOWED[role]:
+        moved = claim_transition(claim=claim, to=to, by=users[role], comment="Relu.")
+        assert moved.status == to
+        claim.refresh_from_db()
+        assert claim.status == to
+        assert claim.version == version + 1
+        last = claim.transitions.latest("id")
+        assert (last.from_status, last.to_status, last.by, last.comment) == (frm, to, users[role], "Relu.")
+    else:
+        expected = NotAllowed if (frm, to) in EDITOR_MOVES else RuleViolation
+        with pytest.raises(expected) as refusal:
+            claim_transition(claim=claim, to=to, by=users[role], comment="Relu.")
+        assert refusal.value.message
+        claim.refresh_from_db()
+        assert (claim.status, claim.version) == (frm, version)
+
+
+def test_an_impossible_move_says_where_the_claim_can_go(editor, make_claim):
+    claim = make_claim(S.DRAFT)
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+    assert refusal.value.code == "transition_not_allowed"
+    assert "researching" in refusal.value.message and "rejected" in refusal.value.message
+
+
+def test_an_unknown_status_is_invalid_input(editor, make_claim):
+    claim = make_claim(S.DRAFT)
+    with pytest.raises(InvalidInput) as refusal:
+        claim_transition(claim=claim, to="archived", by=editor)
+    assert refusal.value.errors == {"to": ["Unknown status."]}
+
+
+# --- Four-eyes ------------------------------------------------------------------------------------
+
+
+def test_who_sent_a_claim_to_review_cannot_publish_it(editor, second_editor, make_claim):
+    claim = make_claim(S.RESEARCHING)
+    claim = claim_transition(claim=claim, to=S.IN_REVIEW, by=editor)
+
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+    assert refusal.value.code == "four_eyes"
+    assert "someone else must publish" in refusal.value.message
+
+    published = claim_transition(claim=claim, to=S.PUBLISHED, by=second_editor)
+    assert published.status == S.PUBLISHED
+
+
+def test_four_eyes_looks_at_the_latest_sending_to_review(editor, second_editor, make_claim):
+    claim = make_claim(S.RESEARCHING)
+    claim = claim_transition(claim=claim, to=S.IN_REVIEW, by=second_editor)
+    claim = claim_transition(claim=claim, to=S.RESEARCHING, by=editor)
+    claim = claim_transition(claim=claim, to=S.IN_REVIEW, by=editor)
+    with pytest.raises(RuleViolation, match="four-eyes"):
+        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+    assert claim_transition(claim=claim, to=S.PUBLISHED, by=second_editor).status == S.PUBLISHED
+
+
+def test_four_eyes_can_be_turned_off(settings, editor, make_claim):
+    settings.FACTCHECK_FOUR_EYES = False
+    claim = claim_transition(claim=make_claim(S.RESEARCHING), to=S.IN_REVIEW, by=editor)
+    assert claim_transition(claim=claim, to=S.PUBLISHED, by=editor).status == S.PUBLISHED
+
+
+# --- What a claim needs to go to review and to be published -------------------------------------
+
+
+def test_review_needs_a_rating(researcher):
+    claim = ClaimFactory(status=S.RESEARCHING)
+    EvidenceFactory(claim=claim, stance=Stance.SUPPORTS)
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.IN_REVIEW, by=researcher)
+    assert refusal.value.code == "rating_required"
+
+
+def test_review_needs_evidence_that_supports_or_refutes(researcher):
+    claim = ClaimFactory(status=S.RESEARCHING, rating=rating("mostly-false"))
+    EvidenceFactory(claim=claim, stance=Stance.CONTEXT)
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.IN_REVIEW, by=researcher)
+    assert refusal.value.code == "decisive_evidence_required"
+
+    EvidenceFactory(claim=claim, stance=Stance.REFUTES)
+    assert claim_transition(claim=claim, to=S.IN_REVIEW, by=researcher).status == S.IN_REVIEW
+
+
+def test_an_unproven_claim_goes_to_review_without_evidence(researcher):
+    claim = ClaimFactory(status=S.RESEARCHING, rating=rating("unproven"))
+    assert claim_transition(claim=claim, to=S.IN_REVIEW, by=researcher).status == S.IN_REVIEW
+
+
+def test_publishing_needs_a_summary(researcher, editor, make_claim):
+    claim = make_claim(S.IN_REVIEW, sent_to_review_by=researcher)
+    claim.summary = "   "
+    claim.save()
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+    assert refusal.value.code == "summary_required"
+
+
+@pytest.mark.parametrize("quote_status", [QuoteStatus.UNVERIFIED, QuoteStatus.MISSING])
+def test_publishing_needs_every_quote_found_or_vouched_for(quote_status, researcher, editor, make_claim):
+    claim = make_claim(S.IN_REVIEW, sent_to_review_by=researcher)
+    evidence = EvidenceFactory(claim=claim, stance=Stance.CONTEXT, quote="six millions", quote_status=quote_status)
+    EvidenceFactory(claim=claim, stance=Stance.CONTEXT, quote="", quote_status=QuoteStatus.UNVERIFIED)
+
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+    assert refusal.value.code == "quote_not_verified"
+    assert evidence.source.url in refusal.value.message
+
+    evidence_quote_override(evidence=evidence, reason="Vu sur la version papier.", by=editor)
+    assert claim_transition(claim=claim, to=S.PUBLISHED, by=editor).status == S.PUBLISHED
+
+
+def test_only_editors_vouch_for_quotes_and_say_why(researcher, editor):
+    evidence = EvidenceFactory(quote="six millions")
+    with pytest.raises(NotAllowed):
+        evidence_quote_override(evidence=evidence, reason="Confiance.", by=researcher)
+    with pytest.raises(InvalidInput):
+        evidence_quote_override(evidence=evidence, reason="  ", by=editor)
+    evidence.refresh_from_db()
+    assert evidence.quote_override_by is None
+
+
+@pytest.mark.parametrize(("frm", "to"), [(S.DRAFT, S.REJECTED), (S.IN_REVIEW, S.REJECTED), (S.PUBLISHED, S.RESEARCHING)])
+def test_rejecting_and_reopening_need_a_comment(frm, to, editor, make_claim):
+    claim = make_claim(frm)
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=to, by=editor, comment="  ")
+    assert refusal.value.code == "comment_required"
+
+
+def test_reopening_keeps_the_first_publication_and_the_correction_note(researcher, editor, second_editor, make_claim):
+    claim = make_claim(S.IN_REVIEW, sent_to_review_by=researcher)
+    claim = claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+    first = claim.first_published_at
+
+    claim = claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment="Le montant exact était 5,6 M$.")
+    claim = claim_transition(claim=claim, to=S.IN_REVIEW, by=researcher)
+    claim = claim_transition(claim=claim, to=S.PUBLISHED, by=second_editor)
+
+    assert claim.first_published_at == first
+    assert claim.published_at > first
+    corrections = Transition.objects.filter(claim=claim, from_status=S.PUBLISHED).values_list("comment", flat=True)
+    assert list(corrections) == ["Le montant exact était 5,6 M$."]
+
+
+def test_a_stale_version_is_refused_and_changes_nothing(researcher, make_claim):
+    claim = make_claim(S.DRAFT)
+    with pytest.raises(StaleVersion):
+        claim_transition(claim=claim, to=S.RESEARCHING, by=researcher, expected_version=claim.version + 1)
+    claim.refresh_from_db()
+    assert claim.status == S.DRAFT
+    assert not claim.transitions.exists()
+
+
+def test_the_transition_comment_is_in_the_claims_history(editor, make_claim):
+    claim = make_claim(S.DRAFT)
+    claim_transition(claim=claim, to=S.REJECTED, by=editor, comment="Une opinion, pas un fait.")
+    record = claim.history.latest()
+    assert (record.status, record.history_user, record.history_change_reason) == (
+        S.REJECTED,
+        editor,
+        "Une opinion, pas un fait.",
+    )

@@ -1,0 +1,61 @@
+"""Shared fixtures: one user per role, and claims at each step of the workflow."""
+import pytest
+from django.utils import timezone
+
+from claims.models import Claim, ClaimStatus, QuoteStatus, Stance, Transition
+from tests.factories import ClaimFactory, EvidenceFactory, UserFactory, rating
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer", role="viewer")
+
+
+@pytest.fixture
+def researcher(db):
+    return UserFactory(username="researcher", role="researcher")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", role="editor")
+
+
+@pytest.fixture
+def second_editor(db):
+    return UserFactory(username="editor2", role="editor")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff with no role at all."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def users(viewer, researcher, editor, superuser, outsider):
+    return {"viewer": viewer, "researcher": researcher, "editor": editor, "superuser": superuser, "outsider": outsider}
+
+
+def claim_in(status: ClaimStatus, *, sent_to_review_by=None, **fields) -> Claim:
+    """A claim that is ready to move on from `status`: rated, with decisive found evidence and a summary."""
+    if status == ClaimStatus.PUBLISHED:
+        fields.setdefault("published_at", timezone.now())
+        fields.setdefault("first_published_at", fields["published_at"])
+    claim = ClaimFactory(status=status, rating=rating("false"), summary="Aucune preuve publiée.", **fields)
+    EvidenceFactory(claim=claim, stance=Stance.REFUTES, quote="aucune preuve", quote_status=QuoteStatus.FOUND)
+    if sent_to_review_by is not None:
+        Transition.objects.create(
+            claim=claim, from_status=ClaimStatus.RESEARCHING, to_status=ClaimStatus.IN_REVIEW, by=sent_to_review_by
+        )
+    return claim
+
+
+@pytest.fixture
+def make_claim(db):
+    return claim_in
