@@ -148,6 +148,13 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+def https_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Form fields for the model, with addresses typed without a scheme taken as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class ClaimForm(forms.ModelForm):
     # The version the editor loaded: saving over someone else's newer change is refused, not silent.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -155,6 +162,7 @@ class ClaimForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = [*sorted(EDITABLE_FIELDS), "tags"]
+        formfield_callback = https_formfield
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -248,8 +256,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form: ClaimForm, formset: Any, change: bool) -> None:
+        # What the admin's change message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is not Evidence:
-            return
+            return  # The workflow history is read-only.
         claim = form.instance
         for evidence_form in formset.forms:
             if not evidence_form.has_changed() and evidence_form not in formset.deleted_forms:
@@ -259,15 +269,18 @@ class ClaimAdmin(SimpleHistoryAdmin):
             if evidence_form in formset.deleted_forms:
                 if evidence.pk:
                     evidence_delete(evidence=evidence, by=request.user)
+                    formset.deleted_objects.append(evidence)
                 continue
             if evidence.pk is None:
                 evidence = evidence_add(
                     claim=claim, url=data["url"], stance=data["stance"], quote=data["quote"], note=data["note"], by=request.user
                 )
+                formset.new_objects.append(evidence)
             else:
                 evidence = evidence_update(
                     evidence=evidence, url=data["url"], stance=data["stance"], quote=data["quote"], note=data["note"], by=request.user
                 )
+                formset.changed_objects.append((evidence, evidence_form.changed_data))
             reason = data.get("quote_override_reason", "").strip()
             if reason and reason != evidence.quote_override_reason:
                 evidence_quote_override(evidence=evidence, reason=reason, by=request.user)

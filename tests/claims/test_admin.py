@@ -1,0 +1,312 @@
+"""The admin as each role sees it: pages, evidence by URL, workflow buttons and their refusals, history."""
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Source, Stance
+from tests.browser_forms import form_fields
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, rating
+
+S = ClaimStatus
+ROLES = ["viewer", "researcher", "editor", "superuser", "outsider"]
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def change_url(claim):
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# --- What each role may open --------------------------------------------------------------------
+
+PAGES = {
+    # page: roles that get 200; the others get 403
+    "claim_list": {"viewer", "researcher", "editor", "superuser"},
+    "claim_add": {"researcher", "editor", "superuser"},
+    "claim_history": {"viewer", "researcher", "editor", "superuser"},
+    "claim_delete_draft": {"editor", "superuser"},
+    "rating_list": {"viewer", "researcher", "editor", "superuser"},
+    "rating_add": {"editor", "superuser"},
+    "source_list": {"viewer", "researcher", "editor", "superuser"},
+    "source_page": {"viewer", "researcher", "editor", "superuser"},
+    "source_add": set(),
+    "check_list": {"viewer", "researcher", "editor", "superuser"},
+    "snapshot_list": {"viewer", "researcher", "editor", "superuser"},
+    "flag_list": {"viewer", "researcher", "editor", "superuser"},
+}
+
+
+def page_url(page, claim, source):
+    return {
+        "claim_list": reverse("admin:claims_claim_changelist"),
+        "claim_add": reverse("admin:claims_claim_add"),
+        "claim_history": reverse("admin:claims_claim_history", args=[claim.pk]),
+        "claim_delete_draft": reverse("admin:claims_claim_delete", args=[claim.pk]),
+        "rating_list": reverse("admin:claims_rating_changelist"),
+        "rating_add": reverse("admin:claims_rating_add"),
+        "source_list": reverse("admin:claims_source_changelist"),
+        "source_page": reverse("admin:claims_source_change", args=[source.pk]),
+        "source_add": reverse("admin:claims_source_add"),
+        "check_list": reverse("admin:claims_check_changelist"),
+        "snapshot_list": reverse("admin:claims_snapshot_changelist"),
+        "flag_list": reverse("admin:claims_flag_changelist"),
+    }[page]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_each_role_opens_exactly_its_pages(client, users, role, page):
+    claim = ClaimFactory()
+    source = SourceFactory()
+    EvidenceFactory(claim=claim, source=source)
+    response = login(client, users[role]).get(page_url(page, claim, source))
+    assert response.status_code == (200 if role in PAGES[page] else 403)
+
+
+def can_save(response) -> bool:
+    return 'name="_save"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "editable"),
+    [
+        ("viewer", S.DRAFT, False),
+        ("researcher", S.DRAFT, True),
+        ("researcher", S.IN_REVIEW, True),
+        ("researcher", S.PUBLISHED, False),
+        ("editor", S.PUBLISHED, True),
+        ("superuser", S.PUBLISHED, True),
+    ],
+)
+def test_the_claim_page_is_editable_only_where_the_role_may_edit(client, users, make_claim, role, status, editable):
+    claim = make_claim(status)
+    response = login(client, users[role]).get(change_url(claim))
+    assert response.status_code == 200
+    assert can_save(response) is editable
+
+
+def test_a_researcher_cannot_post_changes_to_a_published_claim(client, researcher, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    page = login(client, researcher).get(change_url(claim))
+    data = form_fields(page.content.decode(), "claim_form") | {"claimant": "Quelqu'un d'autre"}
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert claim.claimant == "OpenAI"
+
+
+def test_a_viewer_cannot_create_a_claim(client, viewer):
+    response = login(client, viewer).post(reverse("admin:claims_claim_add"), {"text": "x", "claimant": "y"})
+    assert response.status_code == 403
+    assert not Claim.objects.exists()
+
+
+# --- Editing through the admin ----------------------------------------------------------------
+
+
+def test_a_researcher_creates_a_claim_in_draft(client, researcher):
+    page = login(client, researcher).get(reverse("admin:claims_claim_add"))
+    data = form_fields(page.content.decode(), "claim_form") | {
+        "text": "DeepSeek a siphonné le savoir de ChatGPT.",
+        "claimant": "OpenAI",
+        "claim_date": "2025-01-29",
+        "language": "fr",
+        "tags": "deepseek, ia",
+    }
+    response = client.post(reverse("admin:claims_claim_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim = Claim.objects.get()
+    assert (claim.status, claim.created_by, sorted(claim.tags.names())) == (S.DRAFT, researcher, ["deepseek", "ia"])
+
+
+def test_an_editor_attaches_evidence_by_pasting_a_url(client, editor):
+    claim = ClaimFactory()
+    existing = SourceFactory(url="https://example.org/enquete")
+    page = login(client, editor).get(change_url(claim))
+    data = form_fields(page.content.decode(), "claim_form") | {
+        "evidence-0-url": "HTTPS://Example.org/enquete?utm_source=newsletter#fin",
+        "evidence-0-stance": Stance.REFUTES,
+        "evidence-0-quote": "Pour l’instant, aucune preuve n’a été présentée.",
+        "evidence-0-note": "Article du 29 janvier.",
+    }
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    evidence = Evidence.objects.get(claim=claim)
+    assert evidence.source == existing
+    assert (evidence.stance, evidence.quote, evidence.added_by) == (Stance.REFUTES, "Pour l’instant, aucune preuve n’a été présentée.", editor)
+    assert evidence.quote_status == QuoteStatus.UNVERIFIED
+    assert Source.objects.count() == 1
+    claim.refresh_from_db()
+    assert claim.version == 2
+
+
+def test_a_bad_evidence_url_is_shown_on_the_form_and_nothing_is_saved(client, editor):
+    claim = ClaimFactory()
+    page = login(client, editor).get(change_url(claim))
+    data = form_fields(page.content.decode(), "claim_form") | {
+        "text": "Texte modifié",
+        "evidence-0-url": "ftp://example.org/file",
+        "evidence-0-stance": Stance.SUPPORTS,
+    }
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 200
+    assert "Only http and https addresses can be cited." in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.text != "Texte modifié"
+    assert not Evidence.objects.exists()
+
+
+def test_saving_over_a_newer_version_is_refused(client, researcher, editor):
+    claim = ClaimFactory()
+    page = login(client, researcher).get(change_url(claim))
+    stale = form_fields(page.content.decode(), "claim_form")
+    Claim.objects.filter(pk=claim.pk).update(version=5, summary="Le travail d'un collègue.")
+
+    response = client.post(change_url(claim), stale | {"claimant": "OpenAI (communiqué)"})
+    assert response.status_code == 200
+    assert "Someone else changed this claim" in response.content.decode()
+    claim.refresh_from_db()
+    assert (claim.claimant, claim.summary) == ("OpenAI", "Le travail d'un collègue.")
+
+
+def test_the_history_records_who_changed_what(client, researcher):
+    claim = ClaimFactory(claimant="OpenAI")
+    page = login(client, researcher).get(change_url(claim))
+    client.post(change_url(claim), form_fields(page.content.decode(), "claim_form") | {"claimant": "Sam Altman"})
+
+    record = claim.history.latest()
+    assert record.history_user == researcher
+    changes = record.diff_against(record.prev_record).changes
+    assert [(c.field, c.old, c.new) for c in changes] == [("claimant", "OpenAI", "Sam Altman")]
+    assert record.version == 2
+    history_page = client.get(reverse("admin:claims_claim_history", args=[claim.pk]))
+    assert "researcher" in history_page.content.decode()
+
+
+# --- Workflow buttons -------------------------------------------------------------------------
+
+
+def transition(client, claim, to, comment=""):
+    url = reverse("admin:claims_claim_transition", args=[claim.pk])
+    return client.post(url, {"to": to, "comment": comment, "version": claim.version}, follow=True)
+
+
+def test_an_editor_takes_a_claim_from_draft_to_published(client, editor, second_editor):
+    claim = ClaimFactory()
+    login(client, editor)
+    page = client.get(change_url(claim))
+    assert "Start research" in page.content.decode()
+
+    client.post(change_url(claim), form_fields(page.content.decode(), "claim_form") | {
+        "rating": str(rating("false").pk),
+        "summary": "Aucune preuve n'a été présentée.",
+        "evidence-0-url": "https://example.org/enquete",
+        "evidence-0-stance": Stance.REFUTES,
+    })
+    for to in (S.RESEARCHING, S.IN_REVIEW):
+        claim.refresh_from_db()
+        assert "is now" in " ".join(messages_of(transition(client, claim, to)))
+
+    claim.refresh_from_db()
+    refused = transition(client, claim, S.PUBLISHED)
+    assert "four-eyes" in " ".join(messages_of(refused))
+    assert "four-eyes" in refused.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == S.IN_REVIEW
+
+    login(client, second_editor)
+    assert "is now published" in " ".join(messages_of(transition(client, claim, S.PUBLISHED)))
+    claim.refresh_from_db()
+    assert claim.status == S.PUBLISHED
+
+
+def test_refusals_are_shown_as_messages(client, researcher, make_claim):
+    claim = make_claim(S.IN_REVIEW)
+    response = transition(login(client, researcher), claim, S.PUBLISHED)
+    assert response.status_code == 200
+    assert messages_of(response) == ["Your role cannot move a claim from in review to published; an editor can."]
+    claim.refresh_from_db()
+    assert claim.status == S.IN_REVIEW
+
+
+def test_the_buttons_offer_only_the_roles_moves(client, researcher, editor, make_claim):
+    claim = make_claim(S.IN_REVIEW)
+    researcher_page = login(client, researcher).get(change_url(claim)).content.decode()
+    assert "Send back to research" in researcher_page
+    assert "Publish" not in researcher_page and "Reject" not in researcher_page
+    editor_page = login(client, editor).get(change_url(claim)).content.decode()
+    assert "Publish" in editor_page and "Reject" in editor_page
+
+
+def test_a_viewer_cannot_move_a_claim(client, viewer, make_claim):
+    claim = make_claim(S.DRAFT)
+    response = transition(login(client, viewer), claim, S.RESEARCHING)
+    assert "Your role cannot" in " ".join(messages_of(response))
+    claim.refresh_from_db()
+    assert claim.status == S.DRAFT
+
+
+def test_the_transition_url_takes_only_post(client, editor, make_claim):
+    claim = make_claim(S.DRAFT)
+    assert login(client, editor).get(reverse("admin:claims_claim_transition", args=[claim.pk])).status_code == 405
+
+
+# --- The claim list -----------------------------------------------------------------------------
+
+
+def seed_claims(count):
+    for i in range(count):
+        claim = ClaimFactory(rating=rating("false"), assignee=None)
+        EvidenceFactory(claim=claim)
+        Flag.objects.create(claim=claim, kind=FlagKind.UNPROVEN if i % 2 else FlagKind.QUOTE_MISSING)
+
+
+def test_the_claim_list_query_count_does_not_grow_with_claims(client, editor, django_assert_num_queries):
+    login(client, editor)
+    url = reverse("admin:claims_claim_changelist")
+    seed_claims(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    seed_claims(40)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('class="fc-badge fc-flag"') == 43
+
+
+def test_the_claim_list_filters_by_open_flag_and_shows_badges(client, editor):
+    flagged, plain = ClaimFactory(text="Affirmation signalée"), ClaimFactory(text="Affirmation tranquille")
+    Flag.objects.create(claim=flagged, kind=FlagKind.EVIDENCE_LOST)
+    response = login(client, editor).get(reverse("admin:claims_claim_changelist"), {"flag": FlagKind.EVIDENCE_LOST})
+    page = response.content.decode()
+    assert "Affirmation signalée" in page and "Affirmation tranquille" not in page
+    assert "Evidence lost" in page
+
+
+@pytest.mark.parametrize(("query", "found"), [({"q": "siphonné"}, True), ({"q": "Altman"}, True), ({"status__exact": "published"}, False), ({"language__exact": "fr"}, True)])
+def test_the_claim_list_searches_and_filters(client, editor, query, found):
+    ClaimFactory(text="DeepSeek a siphonné ChatGPT", claimant="Sam Altman")
+    page = login(client, editor).get(reverse("admin:claims_claim_changelist"), query).content.decode()
+    assert ("DeepSeek a siphonné ChatGPT" in page) is found
+
+
+def test_ratings_are_editable_by_editors_only(client, researcher, editor):
+    false = rating("false")
+    url = reverse("admin:claims_rating_change", args=[false.pk])
+    assert not can_save(login(client, researcher).get(url))
+    assert client.post(url, {"label_en": "Wrong"}).status_code == 403
+
+    page = login(client, editor).get(url)
+    data = form_fields(page.content.decode(), "rating_form") | {"label_fr": "Archifaux", "colour": "#aa0000"}
+    assert client.post(url, data).status_code == 302
+    false.refresh_from_db()
+    assert (false.label_fr, false.colour, false.history.latest().history_user) == ("Archifaux", "#aa0000", editor)
