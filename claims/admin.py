@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import rules, selectors
 from claims.errors import DeskError
 from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, FlagKind, Rating, Snapshot, Source, Transition
-from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_update
+from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, claim_update
 from claims.services.evidence import evidence_add, evidence_delete, evidence_quote_override, evidence_update
 from claims.services.sources import url_normalize
 from claims.services.workflow import claim_transition
@@ -249,6 +249,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
         obj.pk = claim.pk
         obj._state.adding = False
         obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Claim) -> None:
+        claim_delete(claim=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        for claim in queryset:
+            claim_delete(claim=claim, by=request.user)
 
     def save_related(self, request: HttpRequest, form: ClaimForm, formsets: list[Any], change: bool) -> None:
         # Tags were saved by the service; evidence goes through save_formset.

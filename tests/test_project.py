@@ -41,3 +41,18 @@ def test_production_settings_refuse_to_start_without_a_secret():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_compose_runs_web_worker_and_beat_from_one_django_block():
+    """They differ only in their command (and the web port)."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    django_services = {name: s for name, s in services.items() if s.get("build") == "."}
+    assert set(django_services) == {"web", "worker", "beat"}
+    without_command = [{k: v for k, v in s.items() if k not in ("command", "ports")} for s in django_services.values()]
+    assert all(s == without_command[0] for s in without_command)
+    assert "gunicorn factcheck.wsgi" in services["web"]["command"]
+    assert services["worker"]["command"].startswith("celery -A factcheck worker")
+    assert services["beat"]["command"].startswith("celery -A factcheck beat")
+    assert without_command[0]["environment"]["REDIS_URL"] == "redis://redis:6379/0"

@@ -11,3 +11,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The fetcher may reach the tests' own HTTP servers on loopback, and nothing wider.
 FACTCHECK_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+
+# Static files straight from the apps: no collectstatic on this machine.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None

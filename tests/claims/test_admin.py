@@ -310,3 +310,19 @@ def test_ratings_are_editable_by_editors_only(client, researcher, editor):
     assert client.post(url, data).status_code == 302
     false.refresh_from_db()
     assert (false.label_fr, false.colour, false.history.latest().history_user) == ("Archifaux", "#aa0000", editor)
+
+
+def test_an_editor_deletes_a_draft_and_its_history_stays(client, editor):
+    claim = ClaimFactory()
+    response = login(client, editor).post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    deletion = claim.history.model.objects.filter(id=claim.pk).latest()
+    assert (deletion.history_type, deletion.history_user) == ("-", editor)
+
+
+def test_a_published_claim_cannot_be_deleted_even_by_its_editor(client, editor, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    response = login(client, editor).post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Claim.objects.filter(pk=claim.pk).exists()
