@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import rules, selectors
@@ -22,7 +23,7 @@ from claims.errors import DeskError
 from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, FlagKind, Rating, Snapshot, Source, Transition
 from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, claim_update
 from claims.services.evidence import evidence_add, evidence_delete, evidence_quote_override, evidence_update
-from claims.services.sources import url_normalize
+from claims.services.sources import source_recheck_request, url_normalize
 from claims.services.workflow import claim_transition
 
 STATUS_COLOURS = {
@@ -96,7 +97,7 @@ class EvidenceInline(admin.StackedInline):
     form = EvidenceForm
     formset = EvidenceFormSet
     extra = 1
-    readonly_fields = ["source_state", "quote_status", "quote_overridden_by", "added"]
+    readonly_fields = ["source_state", "quote_status", "page_changed", "quote_overridden_by", "added"]
 
     @admin.display(description=_("source"))
     def source_state(self, evidence: Evidence) -> str:
@@ -115,7 +116,7 @@ class EvidenceInline(admin.StackedInline):
         return f"{evidence.added_by or '-'}, {evidence.added_at:%Y-%m-%d %H:%M}" if evidence.pk else "-"
 
     def get_fields(self, request: HttpRequest, obj: Claim | None = None) -> list[str]:
-        fields = ["url", "stance", "quote", "note", "source_state", "quote_status", "quote_overridden_by", "added"]
+        fields = ["url", "stance", "quote", "note", "source_state", "quote_status", "page_changed", "quote_overridden_by", "added"]
         if rules.can_override_quote(request.user):
             fields.insert(fields.index("quote_overridden_by") + 1, "quote_override_reason")
         return fields
@@ -388,6 +389,21 @@ class SourceAdmin(ReadOnlyAdmin):
         "raw_sha256", "text_sha256", "fingerprint", "created_at", "citing_claims", "recent_checks", "snapshot_list",
     ]
     readonly_fields = fields
+    actions = ["check_now"]
+
+    @admin.action(description=_("Check the selected sources now"), permissions=["recheck"])
+    def check_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        for source in queryset:
+            source_recheck_request(source=source, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d source will be checked in a moment.", "%(count)d sources will be checked in a moment.", len(queryset))
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+    def has_recheck_permission(self, request: HttpRequest) -> bool:
+        return rules.can_edit_evidence(request.user, None, "change")
 
     @admin.display(description=_("cited by"))
     def citing_claims(self, source: Source) -> str:

@@ -192,6 +192,8 @@ class Source(models.Model):
     first_failure_at = models.DateTimeField(_("first failure at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Set while a check of this source is under way; a check whose token no longer matches is not recorded.
+    lease_token = models.UUIDField(_("check under way"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["url"]
@@ -218,6 +220,7 @@ class Snapshot(models.Model):
     final_url = models.URLField(_("final URL"), max_length=2000)
     title = models.CharField(_("title"), max_length=500, blank=True)
     content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    charset = models.CharField(_("charset"), max_length=40, blank=True)
     text = models.TextField(_("extracted text"), blank=True)
     raw_body = models.BinaryField(_("raw body (compressed)"), blank=True)
     raw_size = models.PositiveIntegerField(_("raw size in bytes"), default=0)
@@ -315,6 +318,19 @@ class Evidence(models.Model):
     )
     quote_status = models.CharField(
         _("quote status"), max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.UNVERIFIED
+    )
+    quote_checked_at = models.DateTimeField(_("quote checked at"), null=True, blank=True)
+    # The page as it was when first verified for this evidence; `source_changed` compares the latest snapshot with it.
+    cited_snapshot = models.ForeignKey(
+        Snapshot,
+        verbose_name=_("page as cited"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    page_changed = models.BooleanField(
+        _("page changed since cited"), default=False, help_text=_("The page's text changed materially since it was cited.")
     )
     # An editor may vouch for a quote the checker cannot find (a paywall, a PDF), with a reason.
     quote_override_reason = models.TextField(_("quote override reason"), blank=True)

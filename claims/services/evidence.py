@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from claims import rules
 from claims.errors import InvalidInput, NotAllowed, RuleViolation
 from claims.models import Claim, Evidence, QuoteStatus, Stance
+from claims.services.checking import source_check_request
 from claims.services.claims import claim_lock, claim_touch
 from claims.services.sources import source_for_url
 
@@ -54,6 +55,7 @@ def evidence_add(
     source = source_for_url(url=url)
     evidence = Evidence(claim=claim, source=source, stance=stance, quote=quote.strip(), note=note.strip(), added_by=by)
     _save(evidence, by)
+    source_check_request(source_id=source.pk)
     return evidence
 
 
@@ -90,12 +92,15 @@ def evidence_update(
     if "source" in changed or "quote" in changed:
         # What was verified, or vouched for, was another page or another passage.
         evidence.quote_status = QuoteStatus.UNVERIFIED
-        evidence.snapshot = None
+        evidence.snapshot = evidence.cited_snapshot = None
+        evidence.page_changed = False
         evidence.quote_override_by = None
         evidence.quote_override_reason = ""
-        changed += ["quote_status", "snapshot", "quote_override_by", "quote_override_reason"]
+        changed += ["quote_status", "snapshot", "cited_snapshot", "page_changed", "quote_override_by", "quote_override_reason"]
     if changed:
         _save(evidence, by, update_fields=changed)
+    if "source" in changed or "quote" in changed:
+        source_check_request(source_id=evidence.source_id)
     return evidence
 
 

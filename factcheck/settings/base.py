@@ -21,8 +21,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "taggit",
     "django_celery_beat",
@@ -88,7 +90,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Redis re-delivers an unacknowledged message after this long; task time limits stay below it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -100,11 +102,86 @@ FACTCHECK_UNPROVEN_AFTER = timedelta(hours=env.float("FACTCHECK_UNPROVEN_AFTER_H
 FACTCHECK_FOUR_EYES = env.bool("FACTCHECK_FOUR_EYES", default=True)
 # Networks the source fetcher may reach although they are not public (tests: 127.0.0.0/8).
 FACTCHECK_FETCH_ALLOW_NETWORKS = env.list("FACTCHECK_FETCH_ALLOW_NETWORKS", default=[])
+# Ports the fetcher may use besides 80 and 443 (a few sources publish on 8080 and the like).
+FACTCHECK_FETCH_ALLOWED_PORTS = env.list("FACTCHECK_FETCH_ALLOWED_PORTS", cast=int, default=[])
+# Redirects followed per fetch; each hop is re-checked, and one more is refused as a likely trap.
+FACTCHECK_FETCH_MAX_REDIRECTS = env.int("FACTCHECK_FETCH_MAX_REDIRECTS", default=5)
+# Seconds to wait for a server to accept the connection.
+FACTCHECK_FETCH_CONNECT_TIMEOUT = env.float("FACTCHECK_FETCH_CONNECT_TIMEOUT", default=5.0)
+# Seconds for the whole fetch, redirects and body included, so a server trickling bytes cannot hold a worker.
+FACTCHECK_FETCH_TOTAL_TIMEOUT = env.float("FACTCHECK_FETCH_TOTAL_TIMEOUT", default=20.0)
+# Cap on the decompressed body in bytes; it also stops compression bombs.
+FACTCHECK_FETCH_MAX_BYTES = env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000)
+# Sent with every fetch so that site owners can see who is visiting and why.
+FACTCHECK_FETCH_USER_AGENT = env.str("FACTCHECK_FETCH_USER_AGENT", default="factcheck/0.1 (claim desk source checker)")
+
+# --- Source checks (Celery) -----------------------------------------------------------------------
+# How often an alive (or dead, or blocked) source is checked again.
+FACTCHECK_CHECK_INTERVAL = timedelta(hours=env.float("FACTCHECK_CHECK_INTERVAL_HOURS", default=24))
+# First retry after a failure; each further failure doubles it, up to the check interval.
+FACTCHECK_RETRY_BACKOFF = timedelta(minutes=env.float("FACTCHECK_RETRY_BACKOFF_MINUTES", default=60))
+# A source is dead after this many consecutive failures spread over at least FACTCHECK_DEAD_AFTER.
+FACTCHECK_DEAD_AFTER_FAILURES = env.int("FACTCHECK_DEAD_AFTER_FAILURES", default=3)
+FACTCHECK_DEAD_AFTER = timedelta(hours=env.float("FACTCHECK_DEAD_AFTER_HOURS", default=24))
+# A check not recorded within this time is taken as lost and dispatched again.
+FACTCHECK_CHECK_LEASE = timedelta(seconds=env.float("FACTCHECK_CHECK_LEASE_SECONDS", default=300))
+# At most this many checks at once per host, and in all.
+FACTCHECK_PER_HOST_CONCURRENCY = env.int("FACTCHECK_PER_HOST_CONCURRENCY", default=2)
+FACTCHECK_GLOBAL_CONCURRENCY = env.int("FACTCHECK_GLOBAL_CONCURRENCY", default=8)
+# A worker process for every check that may run at once (prefork, so that the time limits hold).
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=FACTCHECK_GLOBAL_CONCURRENCY)
+# Fingerprint bits (of 64) that must differ for a page's change to count as material.
+FACTCHECK_MATERIAL_CHANGE_BITS = env.int("FACTCHECK_MATERIAL_CHANGE_BITS", default=10)
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: an API client without credentials gets 401 with `WWW-Authenticate: Token`, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.DeskRole"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.DeskPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("FACTCHECK_API_THROTTLE_ANON", default="60/minute"),
+        "user": env("FACTCHECK_API_THROTTLE_USER", default="2000/minute"),
+        # Asking for a re-check makes the workers fetch someone else's site: keep it modest.
+        "recheck": env("FACTCHECK_API_THROTTLE_RECHECK", default="30/minute"),
+    },
+    "EXCEPTION_HANDLER": "claims.api.exceptions.desk_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck claim desk API",
+    "DESCRIPTION": "Claims, evidence, cited sources, the workflow and ClaimReview. See README.md, section API.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "claims.models.ClaimStatus"},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.add_common_error_responses",
+    ],
+}
+# Throttle counters live in the cache: Redis in production (production.py), memory elsewhere.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public fact-check pages' address, used in ClaimReview `url`.
+FACTCHECK_SITE_URL = env("FACTCHECK_SITE_URL", default="http://127.0.0.1:8000")
+# The newsroom named as the ClaimReview's author.
+FACTCHECK_NEWSROOM_NAME = env("FACTCHECK_NEWSROOM_NAME", default="factcheck")
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,12 @@
 """The admin as each role sees it: pages, evidence by URL, workflow buttons and their refusals, history."""
+from datetime import timedelta
+
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Source, Stance
 from tests.browser_forms import form_fields
@@ -326,3 +329,33 @@ def test_a_published_claim_cannot_be_deleted_even_by_its_editor(client, editor, 
     response = login(client, editor).post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+# --- Sources and schedules ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("viewer", False), ("researcher", True), ("editor", True)])
+def test_researchers_and_editors_ask_for_a_check_now(client, users, role, allowed):
+    later = timezone.now() + timedelta(days=1)
+    source = SourceFactory(next_check_at=later)
+    response = login(client, users[role]).post(
+        reverse("admin:claims_source_changelist"), {"action": "check_now", "_selected_action": [source.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    source.refresh_from_db()
+    assert (source.next_check_at < later) is allowed
+    if allowed:
+        assert "1 source will be checked in a moment." in " ".join(messages_of(response))
+
+
+@pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("researcher", 403), ("editor", 200), ("superuser", 200)])
+def test_editors_see_and_change_the_background_schedules(client, users, role, status):
+    from django_celery_beat.models import PeriodicTask
+
+    dispatch = PeriodicTask.objects.get(task="claims.tasks.sources_dispatch_task")
+    assert (dispatch.interval.every, dispatch.interval.period, dispatch.enabled) == (1, "minutes", True)
+    assert PeriodicTask.objects.get(task="claims.tasks.flags_sweep_task").interval.every == 10
+    response = login(client, users[role]).get(reverse("admin:django_celery_beat_periodictask_change", args=[dispatch.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert can_save(response)

@@ -1,0 +1,120 @@
+"""Text of fetched pages: what a reader sees, the article trafilatura extracts, quote matching and the similarity fingerprint."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+# Characters that differ between how a page prints a passage and how a researcher types it.
+_QUOTE_MARKS = "\"'`´‘’‚‛′″“”„‟«»‹›"
+_TYPOGRAPHY = str.maketrans(
+    {
+        **{mark: " " for mark in _QUOTE_MARKS},
+        **{dash: "-" for dash in "‐‑‒–—―−"},
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "…": "...",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+# French typography puts a (non-breaking) space before these; typed quotes often do not.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" (?=[!?:;,.)\]])")
+_SPACE_AFTER_OPENING = re.compile(r"(?<=[(\[]) ")
+
+_INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"}
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
+    "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+    "table", "td", "th", "tr", "ul", "title", "button", "label", "option", "summary", "details",
+}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def normalize(text: str) -> str:
+    """The form in which a quote and a page are compared: NFKC, case-folded, typographic marks and spaces evened out."""
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold()
+    text = _WHITESPACE.sub(" ", text).strip()
+    text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
+    return _SPACE_AFTER_OPENING.sub("", text)
+
+
+def quote_found(quote: str, page_text: str) -> bool:
+    """Is the quoted passage on the page, whatever quotes, apostrophes, dashes and spaces either side used?"""
+    wanted = normalize(quote)
+    return bool(wanted) and wanted in normalize(page_text)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def visible_text(html: str) -> str:
+    """All the text a reader of the page sees: headings, body, captions, sidebars; not scripts, styles or hidden parts."""
+    root = _parse(html)
+    if root is None:
+        return ""
+    title = root.findtext(".//title") or ""
+    unseen = [
+        element
+        for element in root.iter()
+        if not isinstance(element.tag, str)  # comments and processing instructions
+        or element.tag in _INVISIBLE_TAGS
+        or element.get("hidden") is not None
+        or _HIDDEN_STYLE.search(element.get("style") or "")
+    ]
+    for element in unseen:
+        if element.getparent() is not None:
+            element.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):
+        # Block elements separate words even when the markup has no space between them.
+        element.tail = "\n" + (element.tail or "")
+        element.text = "\n" + (element.text or "")
+    body = "".join(root.itertext())
+    return _WHITESPACE.sub(" ", f"{title}\n{body}").strip()
+
+
+def article(html: str) -> tuple[str, str]:
+    """The page's title and main text as trafilatura extracts them; the visible text when it finds no article."""
+    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True)
+    title = (getattr(document, "title", None) or "").strip() if document is not None else ""
+    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if not title:
+        root = _parse(html)
+        title = (root.findtext(".//title") or "").strip() if root is not None else ""
+    return title[:500], text or visible_text(html)
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+FINGERPRINT_BITS = 64
+
+
+def fingerprint(text: str) -> str:
+    """A 64-bit SimHash of the text's word trigrams, as 16 hex digits: close texts get close fingerprints."""
+    words = normalize(text).split()
+    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    weights = [0] * FINGERPRINT_BITS
+    for shingle in shingles:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(FINGERPRINT_BITS):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    result = sum(1 << bit for bit, weight in enumerate(weights) if weight > 0)
+    return f"{result:016x}"
+
+
+def fingerprint_distance(a: str, b: str) -> int:
+    """How many of the 64 bits differ: 0 for the same text, about 32 for unrelated texts."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()

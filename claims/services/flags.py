@@ -1,0 +1,77 @@
+"""The flags sweep: raise and clear the automatic flags on claims, set-based, a fixed number of queries per run."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, SourceState, Stance
+
+REASONS = {
+    FlagKind.UNPROVEN: "No evidence that supports or refutes the claim, from a live page with its quote found, "
+    "after the allowed time.",
+    FlagKind.EVIDENCE_LOST: "A cited page is dead.",
+    FlagKind.QUOTE_MISSING: "A quoted passage is no longer on its page.",
+    FlagKind.SOURCE_CHANGED: "A cited page changed materially since it was cited.",
+}
+
+
+def _evidence(**conditions: object) -> Exists:
+    return Exists(Evidence.objects.filter(claim=OuterRef("pk"), **conditions))
+
+
+def flag_conditions(now: datetime) -> dict[FlagKind, Q | Exists]:
+    """When each kind of flag holds for a claim, exactly as PRODUCT.md defines it."""
+    decisive = Evidence.objects.filter(
+        claim=OuterRef("pk"), stance__in=[Stance.SUPPORTS, Stance.REFUTES], source__state=SourceState.ALIVE
+    ).filter(Q(quote="") | Q(quote_status=QuoteStatus.FOUND))
+    return {
+        FlagKind.UNPROVEN: ~Exists(decisive)
+        & Q(created_at__lte=now - settings.FACTCHECK_UNPROVEN_AFTER)
+        & ~Q(status=ClaimStatus.REJECTED),
+        FlagKind.EVIDENCE_LOST: _evidence(source__state=SourceState.DEAD),
+        FlagKind.QUOTE_MISSING: _evidence(quote_status=QuoteStatus.MISSING),
+        FlagKind.SOURCE_CHANGED: _evidence(page_changed=True),
+    }
+
+
+@transaction.atomic
+def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Raise every flag whose condition holds and clear every open flag whose condition no longer holds.
+
+    `claim_ids` limits the sweep to those claims (after a check, the claims citing that source). Returns how
+    many flags were raised and cleared.
+    """
+    now = now or timezone.now()
+    claims: QuerySet[Claim] = Claim.objects.all()
+    if claim_ids is not None:
+        claims = claims.filter(pk__in=list(claim_ids))
+    raised = cleared = 0
+    for kind, condition in flag_conditions(now).items():
+        open_flag = Flag.objects.filter(claim=OuterRef("pk"), kind=kind, cleared_at__isnull=True)
+        to_raise = claims.filter(condition).filter(~Exists(open_flag)).order_by().values_list("id", flat=True)
+        raised += _insert_flags(to_raise, kind=kind, now=now)
+        cleared += (
+            Flag.objects.filter(kind=kind, cleared_at__isnull=True, claim__in=claims.values("pk"))
+            .exclude(claim__in=claims.filter(condition).values("pk"))
+            .update(cleared_at=now)
+        )
+    return {"raised": raised, "cleared": cleared}
+
+
+def _insert_flags(claims: QuerySet[Claim], *, kind: FlagKind, now: datetime) -> int:
+    """INSERT … SELECT: the new flags are written by the database, however many claims need one."""
+    select_sql, params = claims.query.sql_with_params()
+    table = Flag._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (claim_id, kind, reason, raised_at) "  # noqa: S608 - names are ours, values are bound
+            # SQLite needs the WHERE to tell the upsert's ON from a join's.
+            f"SELECT due.id, %s, %s, %s FROM ({select_sql}) AS due WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            [kind.value, REASONS[kind], now, *params],
+        )
+        return cursor.rowcount

@@ -1,0 +1,53 @@
+"""Celery tasks: thin doors that take ids, load fresh rows through one service each, and never pass model instances."""
+from __future__ import annotations
+
+import uuid
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from claims.models import Evidence
+from claims.services.checking import Lease, source_check, sources_dispatch
+from claims.services.flags import flags_sweep
+
+# A check's fetch is bounded by FACTCHECK_FETCH_TOTAL_TIMEOUT; the limits leave room for extraction and storage
+# and stay far below the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), so that a running check is not
+# delivered a second time (and if it were, its lease would keep it from being recorded twice).
+CHECK_SOFT_LIMIT = settings.FACTCHECK_FETCH_TOTAL_TIMEOUT + 40
+CHECK_HARD_LIMIT = CHECK_SOFT_LIMIT + 30
+
+
+def _enqueue(lease: Lease) -> None:
+    source_check_task.delay(lease.source_id, str(lease.token))
+
+
+@shared_task(
+    acks_late=True,
+    # A check whose worker died goes back to the queue; its lease makes sure it is recorded once at most.
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=CHECK_SOFT_LIMIT,
+    time_limit=CHECK_HARD_LIMIT,
+    ignore_result=True,
+)
+def source_check_task(source_id: int, token: str) -> None:
+    """Check one claimed source, sweep the flags of the claims citing it, then fill the freed slot."""
+    check = source_check(source_id=source_id, token=uuid.UUID(token))
+    if check is not None:
+        flags_sweep(claim_ids=Evidence.objects.filter(source_id=source_id).values_list("claim_id", flat=True))
+    sources_dispatch(enqueue=_enqueue)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)
+def sources_dispatch_task() -> None:
+    """Every minute: claim the sources that are due and send their checks to the workers."""
+    sources_dispatch(enqueue=_enqueue)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=500, time_limit=540)
+def flags_sweep_task() -> None:
+    """Every ten minutes: raise and clear the flags of every claim."""
+    flags_sweep()

@@ -1,0 +1,365 @@
+"""Checking sources against a real HTTP server on 127.0.0.1: capture, states over simulated time, quotes, dispatch."""
+import threading
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from claims.models import Check, CheckOutcome, Evidence, QuoteStatus, Snapshot, Source, SourceState, Stance
+from claims.services.checking import Lease, source_check, sources_dispatch
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+# The seed article: the kind of page the newsroom cites.
+ARTICLE = (Path(__file__).resolve().parents[1] / "data" / "seed-article.txt").read_text(encoding="utf-8")
+PARAGRAPHS = [p for p in ARTICLE.split("\n") if p.strip()]
+
+
+def page(body_paragraphs, *, stamp="Mis à jour le 29 janvier 2025 à 10h12", extra="") -> bytes:
+    paragraphs = "".join(f"<p>{p}</p>" for p in body_paragraphs)
+    return (
+        "<!doctype html><html lang=fr><head><meta charset=utf-8><title>DeepSeek accusé de piraterie</title></head>"
+        f"<body><nav>Accueil · Tech · Monde</nav><article><h1>DeepSeek accusé de piraterie</h1><p class=date>{stamp}</p>"
+        f"{paragraphs}</article><aside>{extra}</aside><footer>© Radio 2025</footer></body></html>"
+    ).encode()
+
+
+HTML = [("Content-Type", "text/html; charset=utf-8")]
+
+
+def check_now(source: Source, *, now=None) -> Check | None:
+    """Make the source due, claim it as the dispatcher does, and run its check."""
+    now = now or timezone.now()
+    Source.objects.filter(pk=source.pk).update(next_check_at=now, lease_token=None)
+    (lease,) = [lease for lease in sources_dispatch(now=now, enqueue=lambda lease: None) if lease.source_id == source.pk]
+    return source_check(source_id=lease.source_id, token=lease.token, now=now)
+
+
+def cite(url: str, quote: str = "", stance=Stance.REFUTES) -> Evidence:
+    source = Source.objects.get_or_create(url=url, defaults={"host": "127.0.0.1"})[0]
+    return EvidenceFactory(source=source, quote=quote, stance=stance)
+
+
+# --- Capture ----------------------------------------------------------------------------------
+
+
+def test_an_alive_page_is_captured_and_its_quote_found(http_server):
+    url = http_server.route("/article", headers=[*HTML, ("ETag", '"v1"')], body=page(PARAGRAPHS))
+    evidence = cite(url, quote="Pour l'instant, aucune preuve n'a été présentée.")
+
+    check = check_now(evidence.source)
+
+    source = Source.objects.get(pk=evidence.source_id)
+    assert (check.outcome, check.http_status, source.state, source.http_status) == ("ok", 200, "alive", 200)
+    assert source.title == "DeepSeek accusé de piraterie"
+    assert source.etag == '"v1"' and source.last_alive_at and source.lease_token is None
+    assert source.next_check_at > timezone.now() + timedelta(hours=23)
+    snapshot = Snapshot.objects.get(source=source)
+    assert check.snapshot == snapshot
+    assert "aucune preuve n’a été présentée" in snapshot.text
+    assert snapshot.raw_size == len(page(PARAGRAPHS)) and len(snapshot.fingerprint) == 16
+    evidence.refresh_from_db()
+    assert (evidence.quote_status, evidence.snapshot, evidence.cited_snapshot) == ("found", snapshot, snapshot)
+
+
+def test_a_recheck_sends_the_etag_and_304_keeps_the_snapshot(http_server):
+    url = http_server.route("/article", headers=[*HTML, ("ETag", '"v1"')], body=page(PARAGRAPHS))
+    source = cite(url, quote="aucune preuve").source
+    check_now(source)
+    again = check_now(source)
+
+    assert again.outcome == "not_modified" and again.http_status == 304
+    assert http_server.requests[-1].headers["if-none-match"] == '"v1"'
+    assert Snapshot.objects.filter(source=source).count() == 1
+    source.refresh_from_db()
+    assert source.state == "alive"
+
+
+def test_the_same_text_in_new_markup_makes_no_new_snapshot(http_server):
+    url = http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    source = cite(url).source
+    check_now(source)
+    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS).replace(b"<footer>", b"<footer class=new>"))
+    check = check_now(source)
+    assert check.outcome == "ok" and check.snapshot is None
+    assert Snapshot.objects.filter(source=source).count() == 1
+
+
+def test_a_quote_that_disappears_is_missing_and_comes_back_found(http_server):
+    quote = "Sauf que là, on accuse Deepseek de s’être appuyé sur son rival ChatGPT."
+    url = http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    evidence = cite(url, quote=quote)
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert evidence.quote_status == "found"
+
+    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS).replace(b"on accuse Deepseek", "on soupçonne Deepseek".encode()))
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert evidence.quote_status == "missing"
+    assert evidence.snapshot == Snapshot.objects.filter(source=evidence.source).latest()
+
+    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert evidence.quote_status == "found"
+
+
+@pytest.mark.parametrize(
+    ("on_the_page", "typed"),
+    [
+        ("Pour l’instant, aucune preuve n’a été présentée.", "Pour l'instant, aucune preuve n'a été présentée."),
+        ("Pour l'instant, aucune preuve n'a été présentée.", "Pour l’instant, aucune preuve n’a été présentée."),
+        ("Il a parlé d’accusations «\u00a0crédibles\u00a0».", 'Il a parlé d\'accusations "crédibles".'),
+        ('Il a parlé d\'accusations "crédibles".', "Il a parlé d’accusations « crédibles »."),
+        ("six\u00a0millions annoncés\u202f!", "six millions annoncés!"),
+        ("la course à l’IA — toujours plus\u00a0vite", "la course à l'IA - toujours plus vite"),
+        ("la distil\u00adlation", "la distillation"),
+        ("DEEPSEEK   reconnaît\n aussi", "Deepseek reconnaît aussi"),
+        ("Un texte dans la barre latérale", "un texte dans la barre latérale"),
+    ],
+)
+def test_quotes_match_whatever_the_typography(http_server, on_the_page, typed):
+    # The passage sits outside the article body too: all the visible text counts.
+    url = http_server.route("/p", headers=HTML, body=page(PARAGRAPHS[:1], extra=on_the_page))
+    evidence = cite(url, quote=typed)
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert evidence.quote_status == "found"
+
+
+def test_text_hidden_from_readers_does_not_count(http_server):
+    body = page(PARAGRAPHS[:1], extra="<span hidden>une phrase cachée</span><script>var phrase='une phrase du script'</script>")
+    url = http_server.route("/p", headers=HTML, body=body)
+    hidden, scripted = cite(url, quote="une phrase cachée"), cite(url, quote="une phrase du script")
+    check_now(hidden.source)
+    assert set(Evidence.objects.filter(pk__in=[hidden.pk, scripted.pk]).values_list("quote_status", flat=True)) == {"missing"}
+
+
+def test_a_latin1_page_is_read_right(http_server):
+    body = "<html><body><p>La Société Générale a dit « non » à l’été.</p></body></html>".replace("’", "'").encode("latin-1")
+    url = http_server.route("/latin", headers=[("Content-Type", "text/html; charset=ISO-8859-1")], body=body)
+    evidence = cite(url, quote="La Société Générale a dit « non »")
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert evidence.quote_status == "found"
+
+
+# --- Material change ----------------------------------------------------------------------------
+
+
+def test_a_timestamp_change_is_not_material_but_a_rewrite_is(http_server):
+    url = http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    evidence = cite(url, quote="aucune preuve n'a été présentée")
+    check_now(evidence.source)
+
+    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS, stamp="Mis à jour le 30 janvier 2025 à 16h45", extra="Publicité"))
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert Snapshot.objects.filter(source=evidence.source).count() == 2
+    assert evidence.page_changed is False
+
+    rewrite = [
+        PARAGRAPHS[0],
+        "OpenAI a finalement présenté des éléments techniques à la presse. Selon l'entreprise, des milliers de requêtes "
+        "automatisées auraient interrogé ChatGPT depuis des comptes liés à la start-up chinoise. "
+        "Deepseek dément et affirme avoir entraîné son modèle sur des données publiques uniquement. "
+        "Les experts interrogés restent partagés sur la portée de ces éléments et attendent une publication complète.",
+        "Le gouvernement américain envisage de nouvelles restrictions sur les exportations de puces vers la Chine, "
+        "tandis que plusieurs pays européens ont ouvert des enquêtes sur la protection des données personnelles.",
+    ]
+    http_server.route("/article", headers=HTML, body=page(rewrite))
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert evidence.page_changed is True
+    assert evidence.cited_snapshot == Snapshot.objects.filter(source=evidence.source).earliest()
+
+
+# --- States over simulated time -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [404, 410, 500])
+def test_a_failure_makes_an_alive_source_failing_with_a_retry_soon(http_server, status):
+    url = http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
+    source = cite(url).source
+    check_now(source)
+    http_server.route("/a", status=status, body=b"gone")
+    now = timezone.now()
+    check = check_now(source, now=now)
+    source.refresh_from_db()
+    assert (check.outcome, source.state, source.consecutive_failures, source.http_status) == ("http_error", "failing", 1, status)
+    assert source.next_check_at == now + timedelta(hours=1)
+    assert str(status) in source.last_error
+
+
+def test_dead_after_three_failures_spread_over_a_day_and_any_success_resets(http_server):
+    url = http_server.route("/a", status=404, body=b"gone")
+    source = cite(url).source
+    t0 = timezone.now()
+    states = []
+    for hours in (0, 1, 3, 7, 25):
+        check_now(source, now=t0 + timedelta(hours=hours))
+        source.refresh_from_db()
+        states.append((hours, source.state, source.consecutive_failures))
+    assert states == [(0, "failing", 1), (1, "failing", 2), (3, "failing", 3), (7, "failing", 4), (25, "dead", 5)]
+    assert source.next_check_at == t0 + timedelta(hours=25 + 24)
+
+    http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
+    check_now(source, now=t0 + timedelta(hours=49))
+    source.refresh_from_db()
+    assert (source.state, source.consecutive_failures, source.first_failure_at) == ("alive", 0, None)
+
+
+def test_backoff_doubles_up_to_the_check_interval(http_server):
+    source = cite(http_server.route("/a", status=503, body=b"down")).source
+    t0 = timezone.now()
+    waits = []
+    now = t0
+    for _ in range(7):
+        check_now(source, now=now)
+        source.refresh_from_db()
+        waits.append((source.next_check_at - now) / timedelta(hours=1))
+        now = source.next_check_at
+    assert waits == [1, 2, 4, 8, 16, 24, 24]
+
+
+@pytest.mark.parametrize("status", [401, 402, 403])
+def test_restricted_pages_are_recorded_as_restricted_not_dead(http_server, status):
+    url = http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
+    source = cite(url).source
+    check_now(source)
+    http_server.route("/a", status=status, body=b"login")
+    t0 = timezone.now()
+    for hours in (0, 24, 48, 72):
+        check = check_now(source, now=t0 + timedelta(hours=hours))
+        assert check.outcome == "restricted"
+    source.refresh_from_db()
+    assert (source.state, source.consecutive_failures) == ("alive", 0)
+    assert "restricted" in source.last_error.lower() or str(status) in source.last_error
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(429, "120"), (503, "3600")])
+def test_retry_after_is_honoured_and_is_not_a_failure(http_server, status, retry_after):
+    source = cite(http_server.route("/a", status=status, headers=[("Retry-After", retry_after)])).source
+    now = timezone.now()
+    check = check_now(source, now=now)
+    source.refresh_from_db()
+    assert check.outcome == "rate_limited"
+    assert (source.state, source.consecutive_failures) == ("pending", 0)
+    assert source.next_check_at == now + timedelta(seconds=int(retry_after))
+
+
+def test_a_redirect_to_a_private_address_blocks_the_source(http_server):
+    source = cite(http_server.redirect("/r", "http://10.1.2.3/admin")).source
+    check = check_now(source)
+    source.refresh_from_db()
+    assert (check.outcome, source.state) == ("blocked", "blocked")
+    assert source.last_error
+
+
+# --- Dispatch ---------------------------------------------------------------------------------
+
+
+def due_sources(count: int, host: str) -> list[Source]:
+    past = timezone.now() - timedelta(minutes=5)
+    sources = [SourceFactory(url=f"https://{host}/{i}", host=host, next_check_at=past) for i in range(count)]
+    claim = ClaimFactory()
+    Evidence.objects.bulk_create(Evidence(claim=claim, source=source, stance=Stance.CONTEXT) for source in sources)
+    return sources
+
+
+def test_a_source_no_evidence_cites_is_not_checked():
+    (cited,) = due_sources(1, "a.example")
+    uncited = SourceFactory(next_check_at=timezone.now() - timedelta(minutes=5))
+    leases = sources_dispatch(enqueue=lambda lease: None)
+    assert [lease.source_id for lease in leases] == [cited.pk]
+    uncited.refresh_from_db()
+    assert uncited.lease_token is None
+
+
+def test_dispatch_respects_the_per_host_and_global_limits(settings):
+    settings.FACTCHECK_PER_HOST_CONCURRENCY = 2
+    settings.FACTCHECK_GLOBAL_CONCURRENCY = 5
+    for host in ("a.example", "b.example", "c.example"):
+        due_sources(4, host)
+    leases: list[Lease] = []
+    sources_dispatch(enqueue=leases.append)
+    claimed = Source.objects.filter(lease_token__isnull=False)
+    assert claimed.count() == 5
+    assert max(claimed.filter(host=h).count() for h in ("a.example", "b.example", "c.example")) == 2
+
+    # The slots are full: nothing more until a check ends or its lease runs out.
+    sources_dispatch(enqueue=leases.append)
+    assert Source.objects.filter(lease_token__isnull=False).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dispatchers_running_at_once_never_claim_a_source_twice_nor_pass_the_limit(settings):
+    settings.FACTCHECK_GLOBAL_CONCURRENCY = 6
+    settings.FACTCHECK_PER_HOST_CONCURRENCY = 4
+    # More due sources than one dispatcher looks at, so that row locks alone would not keep the second one out.
+    for host in range(10):
+        due_sources(20, f"h{host}.example")
+    first_claimed, first_may_commit = threading.Event(), threading.Event()
+    results: dict[str, list[Lease]] = {}
+
+    def slow_dispatcher() -> None:
+        # Claims, then keeps its transaction open while the second dispatcher runs.
+        try:
+            with transaction.atomic():
+                results["first"] = sources_dispatch(enqueue=lambda lease: None)
+                first_claimed.set()
+                first_may_commit.wait(timeout=2)
+        finally:
+            connection.close()
+
+    def second_dispatcher() -> None:
+        try:
+            results["second"] = sources_dispatch(enqueue=lambda lease: None)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=slow_dispatcher)
+    first.start()
+    first_claimed.wait(timeout=10)
+    second = threading.Thread(target=second_dispatcher)
+    second.start()
+    second.join(timeout=0.5)
+    first_may_commit.set()
+    first.join()
+    second.join()
+
+    assert len(results["first"]) == 6
+    assert results["second"] == []
+    in_db = dict(Source.objects.filter(lease_token__isnull=False).values_list("id", "lease_token"))
+    assert in_db == {lease.source_id: lease.token for lease in results["first"]}
+    assert max(Counter(Source.objects.filter(lease_token__isnull=False).values_list("host", flat=True)).values()) <= 4
+
+
+def test_a_lost_check_is_dispatched_again_after_its_lease_and_the_late_one_records_nothing(http_server, settings):
+    settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
+    url = http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
+    source = cite(url).source
+    t0 = timezone.now()
+    Source.objects.filter(pk=source.pk).update(next_check_at=t0)
+    sources_dispatch(now=t0, enqueue=lambda lease: None)
+    source.refresh_from_db()
+    lost = source.lease_token
+    assert source.next_check_at == t0 + timedelta(minutes=5)
+
+    sources_dispatch(now=t0 + timedelta(minutes=4), enqueue=lambda lease: None)
+    source.refresh_from_db()
+    assert source.lease_token == lost  # still under way
+
+    sources_dispatch(now=t0 + timedelta(minutes=6), enqueue=lambda lease: None)
+    source.refresh_from_db()
+    assert source.lease_token != lost
+
+    assert source_check(source_id=source.pk, token=lost) is None
+    assert source_check(source_id=source.pk, token=source.lease_token) is not None
+    assert source_check(source_id=source.pk, token=source.lease_token) is None
+    assert Check.objects.filter(source=source).count() == 1

@@ -1,0 +1,146 @@
+"""The flags sweep raises and clears each kind exactly as PRODUCT.md defines it, in a fixed number of queries."""
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims.models import ClaimStatus, Flag, FlagKind, QuoteStatus, SourceState, Stance
+from claims.services.flags import flags_sweep
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+OLD = timezone.now() - timedelta(days=4)
+
+
+def open_kinds(claim) -> set[str]:
+    return set(claim.flags.filter(cleared_at__isnull=True).values_list("kind", flat=True))
+
+
+def decisive(claim, *, state=SourceState.ALIVE, quote="", quote_status=QuoteStatus.UNVERIFIED, stance=Stance.REFUTES):
+    return EvidenceFactory(claim=claim, source=SourceFactory(state=state), stance=stance, quote=quote, quote_status=quote_status)
+
+
+# --- unproven -----------------------------------------------------------------------------------
+
+
+def test_an_old_claim_without_decisive_evidence_is_unproven():
+    claim = ClaimFactory(created_at=OLD)
+    decisive(claim, stance=Stance.CONTEXT)
+    flags_sweep()
+    assert open_kinds(claim) == {FlagKind.UNPROVEN}
+    assert claim.flags.get().reason
+
+
+def test_a_young_claim_is_not_unproven_yet(settings):
+    settings.FACTCHECK_UNPROVEN_AFTER = timedelta(hours=72)
+    claim = ClaimFactory(created_at=timezone.now() - timedelta(hours=71))
+    flags_sweep()
+    assert open_kinds(claim) == set()
+    flags_sweep(now=timezone.now() + timedelta(hours=2))
+    assert open_kinds(claim) == {FlagKind.UNPROVEN}
+
+
+def test_a_rejected_claim_is_never_unproven():
+    claim = ClaimFactory(created_at=OLD, status=ClaimStatus.REJECTED)
+    flags_sweep()
+    assert open_kinds(claim) == set()
+
+
+@pytest.mark.parametrize(
+    ("state", "quote", "quote_status", "unproven"),
+    [
+        (SourceState.ALIVE, "", QuoteStatus.UNVERIFIED, False),  # no quote: the live page is enough
+        (SourceState.ALIVE, "aucune preuve", QuoteStatus.FOUND, False),
+        (SourceState.ALIVE, "aucune preuve", QuoteStatus.MISSING, True),
+        (SourceState.ALIVE, "aucune preuve", QuoteStatus.UNVERIFIED, True),
+        (SourceState.PENDING, "", QuoteStatus.UNVERIFIED, True),
+        (SourceState.DEAD, "", QuoteStatus.UNVERIFIED, True),
+        (SourceState.FAILING, "", QuoteStatus.UNVERIFIED, True),
+    ],
+)
+def test_only_live_evidence_with_its_quote_found_or_absent_is_decisive(state, quote, quote_status, unproven):
+    claim = ClaimFactory(created_at=OLD)
+    decisive(claim, state=state, quote=quote, quote_status=quote_status)
+    flags_sweep()
+    assert (FlagKind.UNPROVEN in open_kinds(claim)) is unproven
+
+
+def test_unproven_clears_when_decisive_evidence_arrives_and_stays_in_history():
+    claim = ClaimFactory(created_at=OLD)
+    flags_sweep()
+    evidence = decisive(claim, quote="aucune preuve", quote_status=QuoteStatus.MISSING)
+    flags_sweep()
+    assert FlagKind.UNPROVEN in open_kinds(claim)
+
+    evidence.quote_status = QuoteStatus.FOUND
+    evidence.save()
+    result = flags_sweep()
+    assert FlagKind.UNPROVEN not in open_kinds(claim)
+    assert result["cleared"] >= 1
+    cleared = claim.flags.get(kind=FlagKind.UNPROVEN)
+    assert cleared.cleared_at is not None and cleared.raised_at < cleared.cleared_at
+
+
+# --- evidence_lost, quote_missing, source_changed -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "holds", "no_longer"),
+    [
+        (FlagKind.EVIDENCE_LOST, {"source_state": SourceState.DEAD}, {"source_state": SourceState.ALIVE}),
+        (FlagKind.QUOTE_MISSING, {"quote_status": QuoteStatus.MISSING}, {"quote_status": QuoteStatus.FOUND}),
+        (FlagKind.SOURCE_CHANGED, {"page_changed": True}, {"page_changed": False}),
+    ],
+)
+def test_each_flag_is_raised_once_and_clears_itself(kind, holds, no_longer):
+    claim = ClaimFactory()
+    evidence = EvidenceFactory(claim=claim, quote="aucune preuve", quote_status=QuoteStatus.FOUND, source=SourceFactory(state=SourceState.ALIVE))
+
+    def make(conditions):
+        for name, value in conditions.items():
+            if name == "source_state":
+                evidence.source.state = value
+                evidence.source.save()
+            else:
+                setattr(evidence, name, value)
+                evidence.save()
+
+    make(holds)
+    flags_sweep()
+    flags_sweep()
+    assert kind in open_kinds(claim)
+    assert claim.flags.filter(kind=kind).count() == 1
+
+    make(no_longer)
+    flags_sweep()
+    assert kind not in open_kinds(claim)
+
+    make(holds)
+    flags_sweep()
+    assert claim.flags.filter(kind=kind).count() == 2  # raised, cleared, raised again: all kept
+
+
+def test_a_sweep_limited_to_some_claims_leaves_the_others_alone():
+    seen, unseen = ClaimFactory(created_at=OLD), ClaimFactory(created_at=OLD)
+    flags_sweep(claim_ids=[seen.pk])
+    assert open_kinds(seen) == {FlagKind.UNPROVEN}
+    assert open_kinds(unseen) == set()
+
+
+def test_the_sweeps_query_count_does_not_grow_with_claims(django_assert_num_queries):
+    def seed(count):
+        for i in range(count):
+            claim = ClaimFactory(created_at=OLD)
+            decisive(claim, state=SourceState.DEAD if i % 2 else SourceState.ALIVE, quote="x", quote_status=QuoteStatus.MISSING)
+
+    seed(3)
+    with CaptureQueriesContext(connection) as few:
+        flags_sweep()
+    seed(60)
+    with django_assert_num_queries(len(few.captured_queries)):
+        result = flags_sweep()
+    assert result["raised"] == 60 * 2 + 30  # unproven and quote_missing for each, evidence_lost for half
+    assert Flag.objects.filter(cleared_at__isnull=True).count() == 63 * 2 + 31

@@ -1,0 +1,105 @@
+"""With a real Celery worker process, a throwaway Redis and a real HTTP server: checks run, and survive SIGKILL."""
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.db.models import Count
+
+from claims.models import Check, Flag, FlagKind, QuoteStatus, Source
+from claims.services.checking import Lease, sources_dispatch
+from claims.tasks import CHECK_HARD_LIMIT, source_check_task
+from factcheck.celery import app
+from tests.celery_worker import ThrowawayRedis, Worker, wait_until
+from tests.factories import ClaimFactory, EvidenceFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGE = "<html><head><title>Enquête</title></head><body><p>Pour l’instant, aucune preuve n’a été présentée.</p></body></html>"
+HTML = [("Content-Type", "text/html; charset=utf-8")]
+
+
+@pytest.fixture
+def redis():
+    server = ThrowawayRedis()
+    yield server
+    server.stop()
+
+
+def enqueue_into(broker_url: str):
+    def enqueue(lease: Lease) -> None:
+        with app.connection_for_write(broker_url) as conn:
+            source_check_task.apply_async((lease.source_id, str(lease.token)), connection=conn)
+
+    return enqueue
+
+
+def test_the_default_time_limits_stay_below_the_visibility_timeout():
+    assert CHECK_HARD_LIMIT < django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+def test_a_worker_checks_a_cited_page_and_sweeps_its_claims_flags(http_server, redis):
+    url = http_server.route("/enquete", headers=HTML, body=PAGE.encode())
+    claim = ClaimFactory()
+    evidence = EvidenceFactory(claim=claim, source=Source.objects.create(url=url, host="127.0.0.1"), quote="aucune preuve n'a été présentée")
+    dead = EvidenceFactory(claim=claim, source=Source.objects.create(url=http_server.route("/gone", status=410), host="127.0.0.1"))
+    Source.objects.filter(pk=dead.source_id).update(state="failing", consecutive_failures=2, first_failure_at=evidence.added_at - timedelta(days=2))
+
+    worker = Worker(redis.url)
+    try:
+        sources_dispatch(enqueue=enqueue_into(redis.url))
+        assert wait_until(lambda: Check.objects.count() == 2, timeout=60), worker.output()
+        assert wait_until(lambda: Flag.objects.filter(kind=FlagKind.EVIDENCE_LOST).exists(), timeout=20), worker.output()
+    finally:
+        worker.stop()
+
+    evidence.refresh_from_db()
+    assert evidence.quote_status == QuoteStatus.FOUND
+    assert Source.objects.get(pk=evidence.source_id).state == "alive"
+    assert Source.objects.get(pk=dead.source_id).state == "dead"
+    assert set(claim.flags.filter(cleared_at__isnull=True).values_list("kind", flat=True)) == {FlagKind.EVIDENCE_LOST}
+
+
+def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, settings):
+    # Slow pages, so that the worker dies with checks under way and others still queued.
+    settings.FACTCHECK_CHECK_LEASE = timedelta(seconds=6)
+    settings.FACTCHECK_PER_HOST_CONCURRENCY = 12
+    settings.FACTCHECK_GLOBAL_CONCURRENCY = 12
+    env = {
+        "FACTCHECK_CHECK_LEASE_SECONDS": "6",
+        "FACTCHECK_PER_HOST_CONCURRENCY": "12",
+        "FACTCHECK_GLOBAL_CONCURRENCY": "12",
+        # Unacknowledged messages of the dead worker come back soon: they must not be recorded twice.
+        "CELERY_VISIBILITY_TIMEOUT": "8",
+    }
+    sources = []
+    for i in range(12):
+        url = http_server.route(f"/slow/{i}", headers=HTML, body=PAGE.encode(), delay=1.5)
+        sources.append(Source.objects.create(url=url, host="127.0.0.1"))
+        EvidenceFactory(source=sources[-1], quote="aucune preuve")
+
+    first = Worker(redis.url, **env)
+    try:
+        assert len(sources_dispatch(enqueue=enqueue_into(redis.url))) == 12
+        assert wait_until(lambda: Check.objects.count() >= 2, timeout=30), first.output()
+    finally:
+        first.kill()
+    recorded_before = Check.objects.count()
+    assert recorded_before < 12
+
+    second = Worker(redis.url, **env)
+    try:
+        def all_checked() -> bool:
+            # Beat would run this every minute; here the test plays beat.
+            sources_dispatch(enqueue=enqueue_into(redis.url))
+            return Check.objects.values("source").distinct().count() == 12
+
+        assert wait_until(all_checked, timeout=90, interval=1), second.output()
+        # Leave time for any late redelivery of the dead worker's messages.
+        wait_until(lambda: False, timeout=12, interval=1)
+    finally:
+        second.stop()
+
+    per_source = dict(Check.objects.values_list("source").annotate(n=Count("id")))
+    assert per_source == {source.pk: 1 for source in sources}
+    assert set(Source.objects.values_list("state", flat=True)) == {"alive"}
+    assert not Source.objects.filter(lease_token__isnull=False).exists()
