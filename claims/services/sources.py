@@ -4,12 +4,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from claims.errors import InvalidInput
+from claims import rules
+from claims.errors import InvalidInput, NotAllowed
 from claims.models import Source
+from claims.services.checking import source_check_request
 
 MAX_URL_LENGTH = 2000
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -75,3 +79,13 @@ def source_for_url(*, url: str) -> Source:
         url=normalized, defaults={"host": urlsplit(normalized).hostname or ""}
     )
     return source
+
+
+@transaction.atomic
+def source_recheck_request(*, source: Source, by: AbstractBaseUser) -> Source:
+    """Ask for this source to be checked now, for someone who maintains evidence: it becomes due, and the
+    checkers are told once this commits (unless a check is already under way)."""
+    if not rules.can_edit_evidence(by, None, "change"):
+        raise NotAllowed("permission_denied", _("Your role cannot ask for a source to be checked again."))
+    source_check_request(source_id=source.pk)
+    return Source.objects.get(pk=source.pk)

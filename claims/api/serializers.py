@@ -1,0 +1,201 @@
+"""The API's shapes: output serializers for reads; input serializers check the shape of writes, services decide."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims import rules
+from claims.models import (
+    Check,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Flag,
+    Rating,
+    Source,
+    Stance,
+    language_code_validator,
+)
+from claims.services.sources import MAX_URL_LENGTH
+
+User = get_user_model()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: a stable code for programs, a message for people, and messages per field when fields are wrong."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    errors = serializers.DictField(child=serializers.JSONField(), help_text="Messages per field.")
+
+
+class StrictInput(serializers.Serializer):
+    """An input that names the fields it does not know, rather than silently dropping them."""
+
+    read_only_hint = _("This field cannot be set here.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [self.read_only_hint] for name in unknown})
+        return attrs
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="The label in the request's language.")
+
+    class Meta:
+        model = Rating
+        fields = ["slug", "label", "label_en", "label_fr", "colour", "claimreview_value", "order"]
+
+
+class SourceStateSerializer(serializers.ModelSerializer):
+    """A cited source as evidence shows it: where, and whether it is still there."""
+
+    class Meta:
+        model = Source
+        fields = ["id", "url", "state", "http_status", "last_checked_at"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    # Blank until the first fetch, so not always a URI.
+    final_url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "url", "host", "state", "http_status", "final_url", "title", "content_type", "last_error",
+            "consecutive_failures", "last_checked_at", "last_alive_at", "next_check_at", "created_at",
+        ]
+
+
+class CheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Check
+        fields = ["id", "started_at", "duration_ms", "http_status", "outcome", "bytes", "error", "snapshot"]
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Flag
+        fields = ["kind", "reason", "raised_at"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="source.url", read_only=True)
+    source = SourceStateSerializer(read_only=True)
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    quote_overridden = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id", "claim", "url", "stance", "quote", "note", "quote_status", "quote_overridden",
+            "quote_override_reason", "source", "added_by", "added_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    rating = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # Blank when unknown, so not always a URI.
+    appearance_url = serializers.CharField(read_only=True)
+    tags = serializers.SerializerMethodField()
+    flags = FlagSerializer(source="open_flags", many=True, read_only=True, help_text="Open flags.")
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    moves = serializers.SerializerMethodField(help_text="The statuses your role may move this claim to.")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "text", "claimant", "claim_date", "appearance_url", "language", "tags", "status", "rating",
+            "summary", "assignee", "created_by", "created_at", "updated_at", "first_published_at", "published_at",
+            "version", "flags", "evidence", "moves",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, claim: Claim) -> list[str]:
+        # Read from the prefetched tags: .names() would query again for each claim.
+        return sorted(tag.name for tag in claim.tags.all())
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ClaimStatus.choices)))
+    def get_moves(self, claim: Claim) -> list[str]:
+        request = self.context.get("request")
+        return [str(status) for status in rules.moves_for(request.user, claim)] if request else []
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One line of a claim's history: an edit of the claim or of its evidence, or a move through the workflow."""
+
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True, help_text="Username, or null for the background checks.")
+    kind = serializers.ChoiceField(choices=["claim", "evidence", "transition"])
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted", "transition"])
+    object_id = serializers.IntegerField()
+    changes = HistoryChangeSerializer(many=True)
+    from_status = serializers.CharField(allow_null=True)
+    to_status = serializers.CharField(allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+
+
+# --- Input -------------------------------------------------------------------------------------
+
+
+class ClaimInputSerializer(StrictInput):
+    """What a person types about a claim. Status, version, flags and dates belong to the services."""
+
+    text = serializers.CharField(max_length=10_000, trim_whitespace=True)
+    claimant = serializers.CharField(max_length=200)
+    claim_date = serializers.DateField(required=False, allow_null=True)
+    appearance_url = serializers.URLField(max_length=MAX_URL_LENGTH, required=False, allow_blank=True)
+    language = serializers.CharField(max_length=2, required=False, validators=[language_code_validator])
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50, required=False)
+    rating = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Rating.objects.all(), required=False, allow_null=True,
+        help_text="A rating's slug (GET /api/v1/ratings/).",
+    )
+    summary = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="Username of the person working on the claim.",
+    )
+
+
+class TransitionInputSerializer(StrictInput):
+    to = serializers.ChoiceField(choices=ClaimStatus.choices)
+    comment = serializers.CharField(max_length=5_000, required=False, allow_blank=True, default="")
+
+
+class EvidenceInputSerializer(StrictInput):
+    url = serializers.CharField(max_length=MAX_URL_LENGTH, help_text="The page's http(s) address; normalized.")
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    quote = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class EvidenceUpdateSerializer(StrictInput):
+    url = serializers.CharField(max_length=MAX_URL_LENGTH, required=False)
+    stance = serializers.ChoiceField(choices=Stance.choices, required=False)
+    quote = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    quote_override_reason = serializers.CharField(
+        max_length=5_000, required=False, help_text="Editors: why the quote holds although the checker cannot find it."
+    )
+

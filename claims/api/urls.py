@@ -1,0 +1,15 @@
+"""The API's routes (v1)."""
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+from claims.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("ratings", views.RatingViewSet, basename="rating")
+
+urlpatterns = router.urls

@@ -1,0 +1,62 @@
+"""Every list endpoint reads the same number of queries for a page of 5 as for a page of 100."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims.models import Check, CheckOutcome, ClaimStatus, Flag, FlagKind
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory, rating
+
+
+@pytest.fixture
+def busy_desk(db, editor):
+    """More than 100 of everything a list shows, with all the relations a row touches."""
+    source = SourceFactory()
+    claims = ClaimFactory.create_batch(
+        105, rating=rating("false"), assignee=editor, created_by=editor, status=ClaimStatus.RESEARCHING
+    )
+    for claim in claims:
+        claim.tags.add("ia", "deepseek")
+        EvidenceFactory(claim=claim, source=source, added_by=editor)
+        EvidenceFactory(claim=claim, added_by=editor)
+        Flag.objects.create(claim=claim, kind=FlagKind.UNPROVEN)
+    Check.objects.bulk_create(Check(source=source, outcome=CheckOutcome.OK, started_at=timezone.now()) for _ in range(105))
+    busy = claims[0]
+    for n in range(105):
+        EvidenceFactory(claim=busy, source=source, added_by=UserFactory(username=f"helper{n}", role="researcher"))
+    # Edits and moves for the history.
+    for n in range(60):
+        busy.summary = f"Version {n}"
+        busy._history_user = UserFactory(username=f"editor{n}", role="editor")
+        busy.save()
+    return {"claim": busy, "source": source}
+
+
+LISTS = [
+    "/api/v1/claims/",
+    "/api/v1/claims/?q=DeepSeek",
+    "/api/v1/claims/?flag=unproven&rating=false&ordering=-created_at",
+    "/api/v1/claims/{claim}/evidence/",
+    "/api/v1/claims/{claim}/history/",
+    "/api/v1/sources/",
+    "/api/v1/sources/{source}/checks/",
+    "/api/v1/ratings/",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_the_query_count_does_not_grow_with_the_page(path, busy_desk, api, viewer, django_assert_num_queries):
+    client = api(viewer)
+    url = path.format(claim=busy_desk["claim"].pk, source=busy_desk["source"].pk)
+    separator = "&" if "?" in url else "?"
+    # Warm up once: the first request of a user loads their permissions.
+    assert client.get(url).status_code == 200
+
+    with CaptureQueriesContext(connection) as counted:
+        small = client.get(f"{url}{separator}page_size=5")
+    with django_assert_num_queries(len(counted)):
+        large = client.get(f"{url}{separator}page_size=100")
+
+    assert small.status_code == large.status_code == 200
+    if "ratings" not in path:
+        assert len(large.json()["results"]) > len(small.json()["results"])

@@ -1,0 +1,87 @@
+"""Full-text search of claims (q): the claim's language, accents ignored, typos forgiven, best first, on the index."""
+import pytest
+from django.db import connection
+
+from claims import selectors
+from claims.models import Claim
+from tests.factories import ClaimFactory
+
+
+@pytest.fixture
+def claims(db):
+    return {
+        "societe": ClaimFactory(text="La Société Générale a financé DeepSeek.", claimant="Un blog", language="fr"),
+        "preuve": ClaimFactory(text="Il n'existe aucune prèuve de ce vol.", claimant="Un forum", language="fr"),
+        "siphon": ClaimFactory(text="DeepSeek a siphonné les réponses de ChatGPT.", claimant="OpenAI", language="fr"),
+        "english": ClaimFactory(text="The studies proved the chips were smuggled.", claimant="A senator", language="en"),
+        "nvidia": ClaimFactory(text="Nvidia a perdu 600 milliards en un jour.", claimant="Commentateurs", language="fr"),
+    }
+
+
+def search(api, user, query: str) -> list[int]:
+    response = api(user).get("/api/v1/claims/", {"q": query})
+    assert response.status_code == 200, response.json()
+    return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("societe", "societe"),  # accents ignored
+        ("SOCIÉTÉ générale", "societe"),
+        ("preuve", "preuve"),  # the accent is in the claim this time
+        ("siphone", "siphon"),  # a typo, and French stemming
+        ("DeepSek", "siphon"),  # a typo in a name: trigrams
+        ("studies prove", "english"),  # English stemming for an English claim
+        ("milliard", "nvidia"),  # French plural
+        ("commentateur", "nvidia"),  # the claimant is searched too
+    ],
+)
+def test_search_finds(query, expected, claims, api, viewer):
+    assert claims[expected].pk in search(api, viewer, query)
+
+
+def test_search_excludes_what_does_not_match(claims, api, viewer):
+    assert search(api, viewer, "milliards") == [claims["nvidia"].pk]
+    assert search(api, viewer, "zzzzqqqq") == []
+
+
+def test_best_matches_come_first(claims, api, viewer):
+    ClaimFactory(text="DeepSeek, DeepSeek et encore DeepSeek.", claimant="DeepSeek", language="fr")
+    found = search(api, viewer, "DeepSeek")
+    assert Claim.objects.get(pk=found[0]).claimant == "DeepSeek"
+    assert {claims["societe"].pk, claims["siphon"].pk} <= set(found)
+
+
+@pytest.mark.parametrize("query", ["!!!", "&|!():*", "'", '"', "-", "a OR", "\\", "😀", "<%", "%%", "DROP TABLE claims_claim;"])
+def test_any_query_is_answered(query, claims, api, viewer):
+    assert api(viewer).get("/api/v1/claims/", {"q": query}).status_code == 200
+
+
+def test_a_nul_character_in_the_query_is_400(claims, api, viewer):
+    response = api(viewer).get("/api/v1/claims/?q=a%00b")
+    assert response.status_code == 400
+    assert "q" in response.json()["errors"]
+
+
+def test_search_combines_with_filters_and_explicit_ordering(claims, api, viewer):
+    response = api(viewer).get("/api/v1/claims/", {"q": "DeepSeek", "language": "fr", "ordering": "id"})
+    ids = [row["id"] for row in response.json()["results"]]
+    assert ids == sorted(ids)
+    assert claims["english"].pk not in ids
+
+
+@pytest.mark.parametrize(("query", "index"), [("société", "claim_search_vector_idx"), ("DeepSek", "claim_text_trgm_idx")])
+def test_search_uses_the_indexes(query, index, claims):
+    with connection.cursor() as cursor:
+        # A handful of rows would be read sequentially; the question is whether the indexes can serve the query.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert index in selectors.claims_search(Claim.objects.all(), query).explain()
+
+
+def test_a_typo_is_forgiven_only_when_no_claim_has_the_words(claims, api, viewer):
+    # "DeepSeek" is a word of several claims: full text answers, close spellings such as "DeepSeekers" are not added.
+    ClaimFactory(text="Les DeepSeekers sont nombreux.", claimant="Un blog", language="fr")
+    found = set(search(api, viewer, "DeepSeek"))
+    assert claims["siphon"].pk in found
+    assert {row.pk for row in Claim.objects.filter(text__contains="DeepSeekers")}.isdisjoint(found)

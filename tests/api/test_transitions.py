@@ -1,0 +1,129 @@
+"""Moves over the API obey the same rules as in the admin: same refusals, same codes, same history."""
+import itertools
+
+import pytest
+
+from claims.models import ClaimStatus, QuoteStatus, Stance
+from tests.factories import EvidenceFactory, UserFactory, rating
+
+S = ClaimStatus
+# Written out, as in tests/claims/test_workflow.py: what PRODUCT.md says each role may do.
+RESEARCHER_MOVES = {(S.DRAFT, S.RESEARCHING), (S.RESEARCHING, S.IN_REVIEW), (S.IN_REVIEW, S.RESEARCHING)}
+EDITOR_MOVES = RESEARCHER_MOVES | {
+    (S.IN_REVIEW, S.PUBLISHED), (S.DRAFT, S.REJECTED), (S.RESEARCHING, S.REJECTED), (S.IN_REVIEW, S.REJECTED),
+    (S.PUBLISHED, S.RESEARCHING),
+}
+ALLOWED = {"viewer": set(), "researcher": RESEARCHER_MOVES, "editor": EDITOR_MOVES, "superuser": EDITOR_MOVES}
+PAIRS = list(itertools.permutations(S, 2))
+
+
+@pytest.mark.parametrize("role", sorted(ALLOWED))
+@pytest.mark.parametrize(("frm", "to"), PAIRS, ids=[f"{f}->{t}" for f, t in PAIRS])
+def test_every_move_for_every_role(role, frm, to, api, users, make_claim):
+    colleague = UserFactory(username="colleague", role="researcher")
+    claim = make_claim(frm, sent_to_review_by=colleague)
+    version = claim.version
+
+    response = api(users[role]).post(
+        f"/api/v1/claims/{claim.pk}/transitions/", {"to": to, "comment": "Relu."}, format="json"
+    )
+
+    claim.refresh_from_db()
+    if (frm, to) in ALLOWED[role]:
+        assert response.status_code == 200, response.json()
+        assert response.json()["status"] == to
+        assert response["ETag"] == f'"{claim.pk}-{version + 1}"'
+        last = claim.transitions.latest("id")
+        assert (last.from_status, last.to_status, last.by, last.comment) == (frm, to, users[role], "Relu.")
+    else:
+        # Viewers may move nothing (403); a move the role lacks is 403; a move the workflow lacks is 409.
+        expected = 403 if role == "viewer" or (frm, to) in EDITOR_MOVES else 409
+        assert response.status_code == expected, response.json()
+        assert response.json()["message"]
+        assert (claim.status, claim.version) == (frm, version)
+
+
+@pytest.mark.parametrize(
+    ("setup", "to", "code"),
+    [
+        ("no rating", S.IN_REVIEW, "rating_required"),
+        ("no decisive evidence", S.IN_REVIEW, "decisive_evidence_required"),
+        ("no summary", S.PUBLISHED, "summary_required"),
+        ("quote not found", S.PUBLISHED, "quote_not_verified"),
+        ("four eyes", S.PUBLISHED, "four_eyes"),
+        ("no comment", S.REJECTED, "comment_required"),
+    ],
+)
+def test_a_rule_refuses_with_409_and_names_itself(setup, to, code, api, editor, make_claim):
+    frm = S.RESEARCHING if to in (S.IN_REVIEW, S.REJECTED) else S.IN_REVIEW
+    claim = make_claim(frm, sent_to_review_by=editor if setup == "four eyes" else None)
+    if setup == "no rating":
+        claim.rating = None
+        claim.save()
+    elif setup == "no decisive evidence":
+        claim.evidence.update(stance=Stance.CONTEXT)
+    elif setup == "no summary":
+        claim.summary = ""
+        claim.save()
+    elif setup == "quote not found":
+        EvidenceFactory(claim=claim, quote="introuvable", quote_status=QuoteStatus.MISSING)
+
+    response = api(editor).post(f"/api/v1/claims/{claim.pk}/transitions/", {"to": to}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == code
+    claim.refresh_from_db()
+    assert claim.status == frm
+
+
+def test_a_stale_etag_on_a_move_is_412(api, researcher, make_claim):
+    claim = make_claim(S.DRAFT)
+    stale = f'"{claim.pk}-{claim.version}"'
+    api(researcher).patch(f"/api/v1/claims/{claim.pk}/", {"summary": "Changé."}, format="json")
+
+    response = api(researcher).post(
+        f"/api/v1/claims/{claim.pk}/transitions/", {"to": "researching"}, format="json", HTTP_IF_MATCH=stale
+    )
+
+    assert response.status_code == 412
+    claim.refresh_from_db()
+    assert claim.status == S.DRAFT
+
+
+def test_unproven_goes_to_review_without_decisive_evidence(api, researcher, make_claim):
+    claim = make_claim(S.RESEARCHING)
+    claim.evidence.all().delete()
+    claim.rating = rating("unproven")
+    claim.save()
+    response = api(researcher).post(f"/api/v1/claims/{claim.pk}/transitions/", {"to": "in_review"}, format="json")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("body", [{}, {"to": "launched"}, {"to": ""}, {"to": None}, {"to": ["published"]}, ["researching"], "researching"])
+def test_a_bad_move_request_is_400(body, api, researcher, make_claim):
+    claim = make_claim(S.DRAFT)
+    response = api(researcher).post(f"/api/v1/claims/{claim.pk}/transitions/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("frm", "to", "sent_by_self"),
+    [(S.IN_REVIEW, S.PUBLISHED, True), (S.DRAFT, S.PUBLISHED, False), (S.RESEARCHING, S.REJECTED, False)],
+)
+def test_the_api_refuses_with_the_admins_words(frm, to, sent_by_self, api, editor, make_claim, client):
+    """The admin and the API are two doors onto one service: the same refusal, word for word."""
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    claim = make_claim(frm, sent_to_review_by=editor if sent_by_self else None)
+    client.force_login(editor)
+    admin = client.post(reverse("admin:claims_claim_transition", args=[claim.pk]), {"to": to}, follow=True)
+    [admin_message] = [str(message) for message in get_messages(admin.wsgi_request)] or [
+        str(message) for message in admin.context["messages"]
+    ]
+
+    response = api(editor).post(f"/api/v1/claims/{claim.pk}/transitions/", {"to": to}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["message"] == admin_message
