@@ -1,0 +1,92 @@
+"""Public pages of the published fact-checks: the list, one fact-check, and a snapshot a fact-check cites."""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from claims import selectors
+from claims.claimreview import claimreview_for, factcheck_url
+from claims.models import Claim, Rating, Snapshot
+
+FACTCHECKS_PER_PAGE = 20
+
+
+def newsroom_name() -> str:
+    return getattr(settings, "FACTCHECK_NEWSROOM_NAME", "factcheck")
+
+
+class FactCheckFilterForm(forms.Form):
+    """The list's filters, as a reader picks them."""
+
+    rating = forms.ChoiceField(label=_("Verdict"), required=False)
+    language = forms.ChoiceField(label=_("Language of the claim"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", _("All verdicts"))] + [
+            (rating.slug, rating.label) for rating in Rating.objects.order_by("order", "slug")
+        ]
+        self.fields["language"].choices = [("", _("All languages"))] + [
+            (code, name) for code, name in settings.LANGUAGES
+        ]
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, template, {"newsroom": newsroom_name(), **context}, status=status)
+
+
+@require_safe
+def factcheck_list(request: HttpRequest) -> HttpResponse:
+    form = FactCheckFilterForm(request.GET)
+    # An unknown filter value shows everything rather than an error: readers edit URLs too.
+    filters = form.cleaned_data if form.is_valid() else {}
+    claims = selectors.factchecks_filter(
+        selectors.factchecks_public(), rating=filters.get("rating", ""), language=filters.get("language", "")
+    )
+    page = Paginator(claims, FACTCHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    return _render(
+        request,
+        "factchecks/list.html",
+        {"form": form, "page": page, "factchecks": selectors.factchecks_published_versions(list(page.object_list))},
+    )
+
+
+@require_safe
+def factcheck_detail(request: HttpRequest, claim_id: int, slug: str = "") -> HttpResponse:
+    try:
+        page = selectors.factcheck_page(claim_id)
+    except Claim.DoesNotExist:
+        raise Http404(_("There is no published fact-check at this address.")) from None
+    claim = page.factcheck.claim
+    canonical = factcheck_url(claim, base_url="")
+    if request.path != canonical:
+        # Old links (a claim's text, so its slug, may be corrected) keep working and search engines learn the new one.
+        return HttpResponsePermanentRedirect(canonical)
+    return _render(
+        request,
+        "factchecks/detail.html",
+        {
+            "factcheck": page.factcheck,
+            "claim": claim,
+            "evidence": page.evidence,
+            "corrections": page.corrections,
+            "claimreview": claimreview_for(claim),
+            "canonical_url": factcheck_url(claim),
+        },
+    )
+
+
+@require_safe
+def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    try:
+        snapshot = selectors.factcheck_snapshot(snapshot_id)
+    except Snapshot.DoesNotExist:
+        raise Http404(_("No published fact-check cites this snapshot.")) from None
+    return _render(request, "factchecks/snapshot.html", {"snapshot": snapshot})
