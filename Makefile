@@ -21,7 +21,27 @@ run: install
 
 # The whole suite against PostgreSQL and Redis (DATABASE_URL, REDIS_URL; standard local ports by default).
 test: install
+	scripts/ensure-browser.sh
 	DJANGO_SETTINGS_MODULE=factcheck.settings.test $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Source checks per second end to end against the ideal and LinkChecker, CPU per check, and the flags sweep over
+# 100,000 and 1,000,000 claims; writes the bench-fetch section of docs/benchmarks.md. Loopback only: 20 page hosts
+# on 127.0.0.2-21, a throwaway Redis, and its own database (created, migrated and emptied by the script).
+.PHONY: bench-fetch
+bench-fetch: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	DJANGO_SETTINGS_MODULE=factcheck.settings.test \
+	DATABASE_URL=$${BENCH_FETCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench_fetch} \
+	$(BIN)/python -m bench.bench_fetch $(BENCH_FETCH_ARGS)
+
+# API latency at 100,000 claims and 300,000 evidence rows (list, search, detail) against a hand-written .values()
+# baseline in the same run; seeds its own database once (created if missing) and writes the API section of
+# docs/benchmarks.md. Not a test.
+.PHONY: bench-api
+bench-api: install
+	DJANGO_SETTINGS_MODULE=factcheck.settings.test \
+	DATABASE_URL=$${BENCH_API_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench} \
+	$(BIN)/python -m bench.bench_api $(BENCH_API_ARGS)
