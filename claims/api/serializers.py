@@ -158,6 +158,15 @@ class HistoryEntrySerializer(serializers.Serializer):
 # --- Input -------------------------------------------------------------------------------------
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A row named by a slug or a username; text PostgreSQL cannot hold (NUL) is refused before the lookup."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ClaimInputSerializer(StrictInput):
     """What a person types about a claim. Status, version, flags and dates belong to the services."""
 
@@ -167,12 +176,12 @@ class ClaimInputSerializer(StrictInput):
     appearance_url = serializers.URLField(max_length=MAX_URL_LENGTH, required=False, allow_blank=True)
     language = serializers.CharField(max_length=2, required=False, validators=[language_code_validator])
     tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50, required=False)
-    rating = serializers.SlugRelatedField(
+    rating = SlugField(
         slug_field="slug", queryset=Rating.objects.all(), required=False, allow_null=True,
         help_text="A rating's slug (GET /api/v1/ratings/).",
     )
     summary = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
-    assignee = serializers.SlugRelatedField(
+    assignee = SlugField(
         slug_field="username", queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
         help_text="Username of the person working on the claim.",
     )

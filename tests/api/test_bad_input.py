@@ -21,6 +21,10 @@ WHOLE_BODY = [
     ("no content type", b'{"text": "a"}', "", 415),
     ("latin-1 bytes", '{"text": "Société"}'.encode("latin-1"), "application/json", 400),
     ("deep nesting", b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
+    # PostgreSQL text cannot hold NUL: refused before any field looks a value up (a rating slug, a username).
+    ("NUL in a slug", b'{"rating": "\\u0000", "to": "\\u0000", "url": "x"}', "application/json", 400),
+    ("NUL in a name", b'{"assignee": "a\\u0000b", "text": "a", "claimant": "b"}', "application/json", 400),
+    ("NUL in a key", b'{"te\\u0000xt": "a"}', "application/json", 400),
 ]
 
 ENDPOINTS = [
@@ -73,6 +77,8 @@ CLAIM_FIELDS = [
     ({"text": "x" * 10_001, "claimant": "X"}, "text"),
     ({"text": "a"}, "claimant"),
     ({"text": "a", "claimant": "X" * 201}, "claimant"),
+    ({"text": "a", "claimant": "X", "rating": "fa\x00lse"}, "rating"),
+    ({"text": "a", "claimant": "X", "assignee": "\x00"}, "assignee"),
     ({"text": "a", "claimant": "X", "claim_date": "yesterday"}, "claim_date"),
     ({"text": "a", "claimant": "X", "claim_date": "2025-02-30"}, "claim_date"),
     ({"text": "a", "claimant": "X", "claim_date": 20250101}, "claim_date"),
@@ -122,6 +128,7 @@ EVIDENCE_FIELDS = [
     ({"stance": "supports"}, "url"),
     ({"url": None, "stance": "supports"}, "url"),
     ({"url": 42, "stance": "supports"}, "url"),
+    ({"url": "https://example.com/a\x00b", "stance": "supports"}, "url"),
     ({"url": "https://example.com/a"}, "stance"),
     ({"url": "https://example.com/a", "stance": "agrees"}, "stance"),
     ({"url": "https://example.com/a", "stance": "supports", "quote": "x" * 10_001}, "quote"),
