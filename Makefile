@@ -21,7 +21,7 @@ run: install
 
 # The whole suite against PostgreSQL and Redis (DATABASE_URL, REDIS_URL; standard local ports by default).
 test: install
-	scripts/ensure-browser.sh
+	scripts/ensure-test-tools.sh
 	DJANGO_SETTINGS_MODULE=factcheck.settings.test $(BIN)/pytest
 
 clean:

@@ -26,6 +26,10 @@ from claims.services.evidence import evidence_add, evidence_delete, evidence_quo
 from claims.services.sources import source_recheck_request, url_normalize
 from claims.services.workflow import claim_transition
 
+admin.site.site_header = _("factcheck claim desk")
+admin.site.site_title = _("factcheck")
+admin.site.index_title = _("The claim desk")
+
 STATUS_COLOURS = {
     ClaimStatus.DRAFT: "#6e7781",
     ClaimStatus.RESEARCHING: "#0969da",

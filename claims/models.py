@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -348,7 +349,8 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["added_at", "id"]
         verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
+        # The same English word, but French (and others) say it differently for several pieces.
+        verbose_name_plural = pgettext_lazy("several pieces of evidence", "evidence")
         permissions = [("override_quote", _("Can vouch for a quote the checker cannot find"))]
         constraints = [
             models.CheckConstraint(condition=Q(stance__in=Stance.values), name="evidence_stance_valid"),

@@ -20,7 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives a real headless Chromium (see scripts/ensure-browser.sh)")
+    config.addinivalue_line("markers", "browser: drives a real headless Chromium (see scripts/ensure-test-tools.sh)")
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +58,7 @@ def artifacts() -> Path:
 def browser() -> Iterator[Callable[[str], webdriver.Chrome]]:
     """Opens a headless Chromium whose Accept-Language is the given language; all are closed after the test."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.fail("Chromium is not installed: run scripts/ensure-browser.sh (make test does).")
+        pytest.fail("Chromium is not installed: run scripts/ensure-test-tools.sh (make test does).")
     drivers: list[webdriver.Chrome] = []
     profiles: list[str] = []
 

@@ -21,7 +21,7 @@ QUOTE = "Pour l’instant, aucune preuve n’a été présentée."
 
 # The page's own words, in English. Until the French catalog is compiled, gettext returns them unchanged and the
 # French page shows them in English; once it is, the French page must show each one's translation.
-# TODO(i18n catalog): with locale/fr compiled, also check that none of these English strings is left on the French page.
+# Strings of the page's frame, which the French page must show in French and only in French.
 UI_STRINGS = ["Our verdict", "Evidence", "Live page", "Skip to the content", "All fact-checks", "Language"]
 
 
@@ -137,7 +137,9 @@ def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
     all_text = french_reader.execute_script("return document.body.textContent")
     with translation.override("fr"):
         for english in UI_STRINGS:
+            assert translation.gettext(english) != english, f"no French for {english!r}"
             assert translation.gettext(english) in all_text, english
+            assert english not in all_text, english
     assert claimreview_in(french_reader)["claimReviewed"] == CLAIM
     french_reader.save_screenshot(str(artifacts / "04-factcheck-fr.png"))
 
