@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import email.utils
+import functools
 import http
 import ipaddress
 import logging
@@ -532,8 +533,10 @@ class _GuardedTransport(httpx.BaseTransport):
             self._pool.close()
 
 
+@functools.cache
 def _ssl_context() -> ssl.SSLContext:
-    # Certificates from certifi, never from SSL_CERT_FILE and friends in the environment.
+    # Certificates from certifi, never from SSL_CERT_FILE and friends in the environment. Loading the bundle costs
+    # more CPU than the rest of a fetch, so one context serves every fetch of the process (it is thread-safe).
     return httpx.create_ssl_context(trust_env=False)
 
 

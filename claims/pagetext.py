@@ -106,13 +106,32 @@ def fingerprint(text: str) -> str:
     """A 64-bit SimHash of the text's word trigrams, as 16 hex digits: close texts get close fingerprints."""
     words = normalize(text).split()
     shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    weights = [0] * FINGERPRINT_BITS
-    for shingle in shingles:
-        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(FINGERPRINT_BITS):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    result = sum(1 << bit for bit, weight in enumerate(weights) if weight > 0)
-    return f"{result:016x}"
+    hashes = [int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big") for shingle in shingles]
+    return f"{_majority_bits(hashes):016x}"
+
+
+def _majority_bits(values: list[int]) -> int:
+    """Bit i of the result is set when more than half of `values` have bit i set.
+
+    Counts all 64 bit positions at once: `planes[k]` holds bit k of each position's count, and adding a value
+    is a binary addition with carries across the planes, a few integer operations instead of 64.
+    """
+    planes: list[int] = []
+    for value in values:
+        carry = value
+        for k, plane in enumerate(planes):
+            planes[k], carry = plane ^ carry, plane & carry
+            if not carry:
+                break
+        if carry:
+            planes.append(carry)
+    half = len(values) / 2
+    result = 0
+    for bit in range(FINGERPRINT_BITS):
+        count = sum(1 << k for k, plane in enumerate(planes) if plane >> bit & 1)
+        if count > half:
+            result |= 1 << bit
+    return result
 
 
 def fingerprint_distance(a: str, b: str) -> int:

@@ -147,7 +147,11 @@ def _record(*, source_id: int, token: uuid.UUID, result: FetchResult, now: datet
     fields = _apply_outcome(source, result, now)
     source.lease_token = None
     source.save(update_fields=[*fields, *captured, "lease_token"])
-    if outcome in (CheckOutcome.OK, CheckOutcome.NOT_MODIFIED):
+    if outcome == CheckOutcome.OK:
+        # The page is at hand: no need to read it back from the snapshot.
+        page = pagetext.visible_text(result.text) if result.content_type in HTML_TYPES else result.text
+        evidence_verify(source=source, now=now, page_text=page)
+    elif outcome == CheckOutcome.NOT_MODIFIED:
         evidence_verify(source=source, now=now)
     return check
 
@@ -247,19 +251,23 @@ def snapshot_visible_text(snapshot: Snapshot) -> str:
     return snapshot.text
 
 
-def evidence_verify(*, source: Source, now: datetime | None = None) -> int:
-    """Check every quote citing this source against its latest snapshot; note whether the page changed since cited."""
+def evidence_verify(*, source: Source, now: datetime | None = None, page_text: str | None = None) -> int:
+    """Check every quote citing this source against its latest snapshot; note whether the page changed since cited.
+
+    `page_text` is the visible text of that snapshot's page, when the caller has just fetched it.
+    """
     latest = source.snapshots.order_by("-fetched_at", "-id").first()
     if latest is None:
         return 0
     evidence = list(source.evidence.select_related("cited_snapshot"))
     if not evidence:
         return 0
-    page = snapshot_visible_text(latest) if any(e.quote for e in evidence) else ""
+    if page_text is None:
+        page_text = snapshot_visible_text(latest) if any(item.quote for item in evidence) else ""
     now = now or timezone.now()
     for item in evidence:
         if item.quote:
-            item.quote_status = QuoteStatus.FOUND if pagetext.quote_found(item.quote, page) else QuoteStatus.MISSING
+            item.quote_status = QuoteStatus.FOUND if pagetext.quote_found(item.quote, page_text) else QuoteStatus.MISSING
         item.snapshot = latest
         item.quote_checked_at = now
         item.cited_snapshot = item.cited_snapshot or latest

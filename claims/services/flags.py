@@ -44,20 +44,23 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
     """Raise every flag whose condition holds and clear every open flag whose condition no longer holds.
 
     `claim_ids` limits the sweep to those claims (after a check, the claims citing that source). Returns how
-    many flags were raised and cleared.
+    many flags were raised and cleared. Two statements per kind, whatever the number of claims.
     """
     now = now or timezone.now()
     claims: QuerySet[Claim] = Claim.objects.all()
+    open_flags = Flag.objects.filter(cleared_at__isnull=True)
     if claim_ids is not None:
-        claims = claims.filter(pk__in=list(claim_ids))
+        ids = list(claim_ids)
+        claims, open_flags = claims.filter(pk__in=ids), open_flags.filter(claim_id__in=ids)
     raised = cleared = 0
     for kind, condition in flag_conditions(now).items():
-        open_flag = Flag.objects.filter(claim=OuterRef("pk"), kind=kind, cleared_at__isnull=True)
-        to_raise = claims.filter(condition).filter(~Exists(open_flag)).order_by().values_list("id", flat=True)
-        raised += _insert_flags(to_raise, kind=kind, now=now)
+        holding = claims.filter(condition)
+        # A claim whose flag is already open is skipped by the unique index (flag_one_open_per_kind), not by a
+        # join on the flags: the flags table grows within this very transaction, past what the planner knows.
+        raised += _insert_flags(holding.order_by().values_list("id", flat=True), kind=kind, now=now)
         cleared += (
-            Flag.objects.filter(kind=kind, cleared_at__isnull=True, claim__in=claims.values("pk"))
-            .exclude(claim__in=claims.filter(condition).values("pk"))
+            open_flags.filter(kind=kind)
+            .exclude(Exists(holding.filter(pk=OuterRef("claim_id"))))
             .update(cleared_at=now)
         )
     return {"raised": raised, "cleared": cleared}
