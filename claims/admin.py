@@ -90,6 +90,13 @@ class EvidenceForm(forms.ModelForm):
         except DeskError as error:
             raise ValidationError(error.message) from None
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Said on the form, with what was typed kept, rather than refused by the service after the save.
+        if cleaned.get("quote_override_reason", "").strip() and not cleaned.get("quote", "").strip():
+            self.add_error("quote_override_reason", _("There is no quote to vouch for."))
+        return cleaned
+
 
 class EvidenceFormSet(BaseInlineFormSet):
     def get_queryset(self) -> QuerySet[Evidence]:
@@ -126,13 +133,13 @@ class EvidenceInline(admin.StackedInline):
         return fields
 
     def has_add_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
-        return rules.can_edit_evidence(request.user, obj, "add")
+        return rules.can_edit_evidence_now(request.user, obj, "add")
 
     def has_change_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
-        return rules.can_edit_evidence(request.user, obj, "change")
+        return rules.can_edit_evidence_now(request.user, obj, "change")
 
     def has_delete_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
-        return rules.can_edit_evidence(request.user, obj, "delete")
+        return rules.can_edit_evidence_now(request.user, obj, "delete")
 
 
 class TransitionInline(admin.TabularInline):
@@ -293,8 +300,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
                     evidence=evidence, url=data["url"], stance=data["stance"], quote=data["quote"], note=data["note"], by=request.user
                 )
                 formset.changed_objects.append((evidence, evidence_form.changed_data))
+            # Only a reason the editor typed now: one shown from before must not vouch for a changed quote.
             reason = data.get("quote_override_reason", "").strip()
-            if reason and reason != evidence.quote_override_reason:
+            if reason and "quote_override_reason" in evidence_form.changed_data:
                 evidence_quote_override(evidence=evidence, reason=reason, by=request.user)
 
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -359,10 +367,7 @@ class RatingAdmin(SimpleHistoryAdmin):
         return ["slug"] if obj else []
 
     def has_delete_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
-        # The workflow's rules name `unproven`.
-        if obj is not None and (obj.slug == Rating.UNPROVEN or obj.claims.exists()):
-            return False
-        return super().has_delete_permission(request, obj)
+        return rules.can_delete_rating(request.user, obj)
 
 
 # --- Sources, read-only: the background checks write them -----------------------------------------

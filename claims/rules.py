@@ -1,10 +1,11 @@
-"""Who may do what to a claim: the workflow's moves and the roles' rights, in one place for the admin, the API and the services."""
+"""The desk's rules in one place: who may do what, the workflow's moves, and what a claim needs to move on."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
-from claims.models import Claim, ClaimStatus
+from claims.errors import RuleViolation
+from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -64,16 +65,72 @@ def can_edit_claim(user: User, claim: Claim | None) -> bool:
     return user.has_perm("claims.change_claim")
 
 
+def was_published(claim: Claim) -> bool:
+    """Once published, a fact-check stays public (as last published) even while it is reopened for a correction."""
+    return claim.first_published_at is not None or claim.status == ClaimStatus.PUBLISHED
+
+
 def can_delete_claim(user: User, claim: Claim | None) -> bool:
-    """Editors delete claims that are not published; a published fact-check is reopened, never deleted."""
-    if claim is not None and claim.status == ClaimStatus.PUBLISHED:
+    """Editors delete claims that were never published; a published fact-check is reopened, never deleted."""
+    if claim is not None and was_published(claim):
         return False
     return user.has_perm("claims.delete_claim")
 
 
 def can_edit_evidence(user: User, claim: Claim | None, action: str) -> bool:
-    """Evidence is edited by those who may edit its claim. `action` is add, change or delete."""
+    """The role's right: evidence is edited by those who may edit its claim. `action` is add, change or delete."""
     return user.has_perm(f"claims.{action}_evidence") and can_edit_claim(user, claim)
+
+
+def evidence_frozen(claim: Claim | None) -> bool:
+    """Readers see a published fact-check's evidence: it changes only after the fact-check is reopened."""
+    return claim is not None and claim.status == ClaimStatus.PUBLISHED
+
+
+def can_edit_evidence_now(user: User, claim: Claim | None, action: str) -> bool:
+    return can_edit_evidence(user, claim, action) and not evidence_frozen(claim)
+
+
+def can_delete_rating(user: User, rating: Rating | None) -> bool:
+    """Editors delete a step of the scale that no claim uses, except `unproven`, which the workflow's rules name."""
+    if rating is not None and (rating.slug == Rating.UNPROVEN or rating.claims.exists()):
+        return False
+    return user.has_perm("claims.delete_rating")
+
+
+def check_ready_for_review(claim: Claim) -> None:
+    """A claim goes to review with a rating and, unless it is rated unproven, evidence that supports or refutes it."""
+    if claim.rating is None:
+        raise RuleViolation("rating_required", gettext("Set a rating before sending the claim to review."))
+    if claim.rating.slug != Rating.UNPROVEN and not claim.evidence.filter(
+        stance__in=[Stance.SUPPORTS, Stance.REFUTES]
+    ).exists():
+        raise RuleViolation(
+            "decisive_evidence_required",
+            gettext("Attach at least one piece of evidence that supports or refutes the claim, or rate it unproven."),
+        )
+
+
+def check_publishable(claim: Claim) -> None:
+    """What readers may see: the review's conditions, a summary, and every quote found or vouched for by an editor."""
+    check_ready_for_review(claim)
+    if not claim.summary.strip():
+        raise RuleViolation("summary_required", gettext("Write the summary readers will see before publishing."))
+    unverified = (
+        claim.evidence.exclude(quote="")
+        .exclude(quote_status=QuoteStatus.FOUND)
+        .filter(quote_override_by__isnull=True)
+        .select_related("source")
+    )
+    if unverified:
+        urls = ", ".join(evidence.source.url for evidence in unverified)
+        raise RuleViolation(
+            "quote_not_verified",
+            gettext(
+                "Every quote must be found on its page, or vouched for by an editor with a reason. Not yet: %(urls)s."
+            )
+            % {"urls": urls},
+        )
 
 
 def can_override_quote(user: User) -> bool:

@@ -3,7 +3,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.local")
+# Like wsgi.py: what runs in production defaults to the production settings (make run and the tests say local/test).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
 
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")

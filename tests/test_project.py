@@ -25,6 +25,7 @@ def test_production_settings_pass_the_deploy_checks():
         "DJANGO_SETTINGS_MODULE": "factcheck.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "factcheck.example.org",
+        "FACTCHECK_SITE_URL": "https://factcheck.example.org",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck"),
     }
     result = subprocess.run(

@@ -1,6 +1,7 @@
 """The API's views: reads through the selectors, writes through the services, refusals through one exception handler."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -40,11 +41,13 @@ from claims.api.serializers import (
 )
 from claims.claimreview import claimreview_for
 from claims.errors import InvalidInput, StaleVersion
-from claims.models import Claim, ClaimStatus, Evidence, Rating, Source
+from claims.models import Claim, Evidence, Rating, Source
 from claims.services.claims import claim_create, claim_delete, claim_update
 from claims.services.evidence import evidence_add, evidence_delete, evidence_quote_override, evidence_update
 from claims.services.sources import source_recheck_request
 from claims.services.workflow import claim_transition
+
+logger = logging.getLogger(__name__)
 
 # A claim's history is shown whole up to this many rows of each kind (edits, evidence edits, moves).
 HISTORY_LIMIT = 500
@@ -163,7 +166,8 @@ class ClaimViewSet(
 
     def get_queryset(self) -> QuerySet[Claim]:
         if self.action == "claimreview":
-            return Claim.objects.filter(status=ClaimStatus.PUBLISHED).select_related("rating")
+            # The same fact-checks as the public pages, those being corrected included.
+            return selectors.factchecks_public()
         if not has_desk_role(self.request.user):
             return Claim.objects.none()
         if self.action in ("list", "retrieve"):
@@ -282,8 +286,8 @@ class ClaimViewSet(
         renderer_classes=[LDJSONRenderer, JSONRenderer],
     )
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
-        claim = self.get_object()
-        return Response(claimreview_for(claim, base_url=settings.FACTCHECK_SITE_URL))
+        factcheck = selectors.factcheck_published_version(self.get_object())
+        return Response(claimreview_for(factcheck.claim, base_url=settings.FACTCHECK_SITE_URL))
 
     @extend_schema(
         methods=["GET"],
@@ -462,7 +466,7 @@ def _database_status() -> str:
             cursor.execute("SELECT 1")
         return "ok"
     except Exception as problem:  # noqa: BLE001 - any failure is what the probe reports
-        return f"error: {type(problem).__name__}: {str(problem)[:200]}"
+        return _failure("database", problem)
 
 
 def _broker_status() -> str:
@@ -476,7 +480,13 @@ def _broker_status() -> str:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
         return "ok"
     except Exception as problem:  # noqa: BLE001
-        return f"error: {type(problem).__name__}: {str(problem)[:200]}"
+        return _failure("broker", problem)
+
+
+def _failure(part: str, problem: Exception) -> str:
+    # The probe is public: the details (addresses, user names) go to the log, the answer only names the kind.
+    logger.warning("healthz: the %s is down: %s", part, problem)
+    return f"error: {type(problem).__name__}"
 
 
 @never_cache

@@ -18,7 +18,8 @@ from claims import pagetext
 from claims.fetching import HTML_TYPES, FetchResult, fetch
 from claims.models import Check, CheckOutcome, Evidence, QuoteStatus, Snapshot, Source, SourceState
 
-# What each outcome means for the source: alive, a failure, or neither (the page is there but not readable).
+# What each outcome means for the source: alive (too large or unsupported pages are there, only not captured),
+# a failure, or neither.
 SUCCESSES = {CheckOutcome.OK, CheckOutcome.NOT_MODIFIED, CheckOutcome.TOO_LARGE, CheckOutcome.UNSUPPORTED}
 FAILURES = {CheckOutcome.HTTP_ERROR, CheckOutcome.NETWORK_ERROR, CheckOutcome.TIMEOUT}
 # RESTRICTED (401/402/403) and RATE_LIMITED (429/503 with Retry-After) are neither: the state stays as it was.
@@ -65,9 +66,12 @@ def sources_dispatch(*, now: datetime | None = None, enqueue: Callable[[Lease], 
         free = settings.FACTCHECK_GLOBAL_CONCURRENCY - per_host.total()
         if free <= 0:
             return []
-        # Rows a check is writing right now are skipped, not waited for; a source no evidence cites any more rests.
+        full = [host for host, count in per_host.items() if count >= settings.FACTCHECK_PER_HOST_CONCURRENCY]
+        # Rows a check is writing right now are skipped, not waited for; a source no evidence cites any more rests;
+        # hosts already at their limit are left out, so that the rows looked at can all be taken.
         due = (
             Source.objects.filter(next_check_at__lte=now)
+            .exclude(host__in=full)
             .filter(Exists(Evidence.objects.filter(source=OuterRef("pk"))))
             .order_by("next_check_at", "id")
             .select_for_update(skip_locked=True)
@@ -266,7 +270,10 @@ def evidence_verify(*, source: Source, now: datetime | None = None, page_text: s
         page_text = snapshot_visible_text(latest) if any(item.quote for item in evidence) else ""
     now = now or timezone.now()
     for item in evidence:
-        if item.quote:
+        if item.quote and not page_text.strip():
+            # A page whose text the desk cannot read (a PDF): the quote is neither found nor missing.
+            item.quote_status = QuoteStatus.UNVERIFIED
+        elif item.quote:
             item.quote_status = QuoteStatus.FOUND if pagetext.quote_found(item.quote, page_text) else QuoteStatus.MISSING
         item.snapshot = latest
         item.quote_checked_at = now

@@ -93,6 +93,9 @@ def claim_update(
     for name in changed:
         setattr(claim, name, changes[name])
     claim_validate(claim, fields=changed)
+    if claim.status == ClaimStatus.PUBLISHED and changed:
+        # Readers see the change at once: it must leave a fact-check that could be published as it is.
+        rules.check_publishable(claim)
     tags_changed = tags is not None and sorted(tags) != sorted(claim.tags.names())
     if not changed and not tags_changed:
         return claim
@@ -108,10 +111,10 @@ def claim_update(
 def claim_delete(*, claim: Claim, by: AbstractBaseUser, expected_version: int | None = None) -> None:
     """Delete an unpublished claim; its history stays."""
     claim = claim_lock(claim=claim, expected_version=expected_version)
-    if claim.status == ClaimStatus.PUBLISHED:
+    if rules.was_published(claim):
         raise RuleViolation(
             "published_claim_not_deletable",
-            _("A published fact-check cannot be deleted. Reopen it for a correction instead."),
+            _("A fact-check that was published cannot be deleted: readers can still see it. Reopen it for a correction instead."),
         )
     if not rules.can_delete_claim(by, claim):
         raise NotAllowed("permission_denied", _("Your role cannot delete claims."))

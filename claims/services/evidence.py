@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from claims import rules
 from claims.errors import InvalidInput, NotAllowed, RuleViolation
-from claims.models import Claim, Evidence, QuoteStatus, Stance
+from claims.models import Claim, Evidence, QuoteStatus, Source, Stance
 from claims.services.checking import source_check_request
 from claims.services.claims import claim_lock, claim_touch
 from claims.services.sources import source_for_url
@@ -21,6 +21,17 @@ def _check_may_edit(by: AbstractBaseUser, claim: Claim, action: str) -> None:
             _("Your role cannot change the evidence of a claim that is %(status)s.")
             % {"status": claim.get_status_display().lower()},
         )
+    if rules.evidence_frozen(claim):
+        raise RuleViolation(
+            "reopen_to_change_evidence",
+            _("Readers see this evidence: reopen the fact-check for a correction before changing it."),
+        )
+
+
+def _wait_for_check(source_id: int) -> None:
+    """Wait while a check is recording its result for this source: the evidence written after it is then verified
+    by the next check (asked for below), instead of being overwritten with the result for what it said before."""
+    list(Source.objects.select_for_update().filter(pk=source_id).values_list("pk"))
 
 
 def _check_stance(stance: str) -> None:
@@ -53,6 +64,7 @@ def evidence_add(
     _check_may_edit(by, claim, "add")
     _check_stance(stance)
     source = source_for_url(url=url)
+    _wait_for_check(source.pk)
     evidence = Evidence(claim=claim, source=source, stance=stance, quote=quote.strip(), note=note.strip(), added_by=by)
     _save(evidence, by)
     source_check_request(source_id=source.pk)
@@ -71,6 +83,7 @@ def evidence_update(
 ) -> Evidence:
     """Change what a piece of evidence cites or says. A new page or quote must be verified again."""
     claim = claim_lock(claim=evidence.claim)
+    _wait_for_check(evidence.source_id)
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     _check_may_edit(by, claim, "change")
     changed: list[str] = []

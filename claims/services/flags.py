@@ -57,7 +57,8 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
         holding = claims.filter(condition)
         # A claim whose flag is already open is skipped by the unique index (flag_one_open_per_kind), not by a
         # join on the flags: the flags table grows within this very transaction, past what the planner knows.
-        raised += _insert_flags(holding.order_by().values_list("id", flat=True), kind=kind, now=now)
+        # In id order: two sweeps at once take the index's locks in the same order and never deadlock.
+        raised += _insert_flags(holding.order_by("id").values_list("id", flat=True), kind=kind, now=now)
         cleared += (
             open_flags.filter(kind=kind)
             .exclude(Exists(holding.filter(pk=OuterRef("claim_id"))))

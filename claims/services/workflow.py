@@ -9,47 +9,19 @@ from django.utils.translation import gettext as _
 
 from claims import rules
 from claims.errors import InvalidInput, NotAllowed, RuleViolation
-from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance, Transition
+from claims.models import Claim, ClaimStatus, Transition
 from claims.services.claims import claim_lock
 
 
-def _check_ready_for_review(claim: Claim) -> None:
-    if claim.rating is None:
-        raise RuleViolation("rating_required", _("Set a rating before sending the claim to review."))
-    if claim.rating.slug != Rating.UNPROVEN and not claim.evidence.filter(
-        stance__in=[Stance.SUPPORTS, Stance.REFUTES]
-    ).exists():
+def _check_four_eyes(claim: Claim, by: AbstractBaseUser) -> None:
+    if not settings.FACTCHECK_FOUR_EYES:
+        return
+    sent_to_review = claim.transitions.filter(to_status=ClaimStatus.IN_REVIEW).order_by("-at", "-id").first()
+    if sent_to_review is not None and sent_to_review.by_id == by.pk:
         raise RuleViolation(
-            "decisive_evidence_required",
-            _("Attach at least one piece of evidence that supports or refutes the claim, "
-              "or rate it unproven."),
+            "four_eyes",
+            _("You sent this claim to review, so someone else must publish it (four-eyes rule)."),
         )
-
-
-def _check_ready_to_publish(claim: Claim, by: AbstractBaseUser) -> None:
-    _check_ready_for_review(claim)
-    if not claim.summary.strip():
-        raise RuleViolation("summary_required", _("Write the summary readers will see before publishing."))
-    unverified = (
-        claim.evidence.exclude(quote="")
-        .exclude(quote_status=QuoteStatus.FOUND)
-        .filter(quote_override_by__isnull=True)
-        .select_related("source")
-    )
-    if unverified:
-        urls = ", ".join(evidence.source.url for evidence in unverified)
-        raise RuleViolation(
-            "quote_not_verified",
-            _("Every quote must be found on its page, or vouched for by an editor with a reason. "
-              "Not yet: %(urls)s.") % {"urls": urls},
-        )
-    if settings.FACTCHECK_FOUR_EYES:
-        sent_to_review = claim.transitions.filter(to_status=ClaimStatus.IN_REVIEW).order_by("-at", "-id").first()
-        if sent_to_review is not None and sent_to_review.by_id == by.pk:
-            raise RuleViolation(
-                "four_eyes",
-                _("You sent this claim to review, so someone else must publish it (four-eyes rule)."),
-            )
 
 
 @transaction.atomic
@@ -94,9 +66,15 @@ def claim_transition(
             _("Say why in the comment: it is kept in the claim's history."),
         )
     if to == ClaimStatus.IN_REVIEW:
-        _check_ready_for_review(claim)
+        rules.check_ready_for_review(claim)
     elif to == ClaimStatus.PUBLISHED:
-        _check_ready_to_publish(claim, by)
+        rules.check_publishable(claim)
+        _check_four_eyes(claim, by)
+    elif to == ClaimStatus.REJECTED and rules.was_published(claim):
+        raise RuleViolation(
+            "published_claim_not_rejectable",
+            _("This fact-check was published and stays public: publish its correction instead of rejecting it."),
+        )
 
     now = timezone.now()
     claim.status = to

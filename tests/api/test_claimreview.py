@@ -69,6 +69,11 @@ def test_no_claimreview_before_publication(status, make_claim, api, editor):
     assert response.status_code == 404
 
 
-def test_a_reopened_fact_check_has_no_claimreview_until_published_again(published, api, editor):
+def test_a_fact_check_being_corrected_keeps_the_claimreview_of_its_published_version(published, api, editor):
+    published_review = api(editor).get(f"/api/v1/claims/{published.pk}/claimreview/").json()
     api(editor).post(f"/api/v1/claims/{published.pk}/transitions/", {"to": "researching", "comment": "Erreur."}, format="json")
-    assert api(editor).get(f"/api/v1/claims/{published.pk}/claimreview/").status_code == 404
+    api(editor).patch(f"/api/v1/claims/{published.pk}/", {"text": "Texte en cours de correction."}, format="json")
+
+    response = api(editor).get(f"/api/v1/claims/{published.pk}/claimreview/")
+    assert response.status_code == 200
+    assert response.json() == published_review

@@ -359,3 +359,35 @@ def test_editors_see_and_change_the_background_schedules(client, users, role, st
     assert response.status_code == status
     if status == 200:
         assert can_save(response)
+
+
+def test_a_changed_quote_is_not_vouched_for_by_the_old_reason(client, editor):
+    claim = ClaimFactory()
+    evidence = EvidenceFactory(claim=claim, quote="six millions", quote_status=QuoteStatus.MISSING)
+    from claims.services.evidence import evidence_quote_override
+
+    evidence_quote_override(evidence=evidence, reason="Lu dans le rapport papier.", by=editor)
+    page = login(client, editor).get(change_url(claim))
+    data = form_fields(page.content.decode(), "claim_form")
+    assert data["evidence-0-quote_override_reason"] == "Lu dans le rapport papier."
+
+    response = client.post(change_url(claim), data | {"evidence-0-quote": "six milliards"})
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert (evidence.quote, evidence.quote_status, evidence.quote_override_by) == ("six milliards", "unverified", None)
+
+
+def test_vouching_without_a_quote_is_said_on_the_form_and_keeps_what_was_typed(client, editor):
+    claim = ClaimFactory()
+    page = login(client, editor).get(change_url(claim))
+    data = form_fields(page.content.decode(), "claim_form") | {
+        "summary": "Un résumé tapé avec soin.",
+        "evidence-0-url": "https://example.org/enquete",
+        "evidence-0-stance": Stance.CONTEXT,
+        "evidence-0-quote_override_reason": "Confiance.",
+    }
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is no quote to vouch for." in page and "Un résumé tapé avec soin." in page
+    assert not Evidence.objects.exists()

@@ -1,5 +1,6 @@
 """Checking sources against a real HTTP server on 127.0.0.1: capture, states over simulated time, quotes, dispatch."""
 import threading
+import uuid
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from claims.models import Check, CheckOutcome, Evidence, QuoteStatus, Snapshot, Source, SourceState, Stance
 from claims.services.checking import Lease, source_check, sources_dispatch
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -363,3 +364,49 @@ def test_a_lost_check_is_dispatched_again_after_its_lease_and_the_late_one_recor
     assert source_check(source_id=source.pk, token=source.lease_token) is not None
     assert source_check(source_id=source.pk, token=source.lease_token) is None
     assert Check.objects.filter(source=source).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_evidence_added_while_a_check_records_is_checked_again_soon():
+    """The new evidence waits for the check's transaction, then finds the source free and makes it due now."""
+    from claims.services.evidence import evidence_add
+
+    # A superuser: a transactional test may run after another one emptied the roles the migrations made.
+    researcher = UserFactory(username="chercheuse", is_superuser=True)
+
+    claim = ClaimFactory()
+    source = SourceFactory(url="https://example.org/enquete", host="example.org")
+    EvidenceFactory(claim=claim, source=source)
+    later = timezone.now() + timedelta(minutes=5)
+    check_recording, added = threading.Event(), threading.Event()
+
+    def check_that_records() -> None:
+        # What _record does: lock the source, write the result, clear the lease.
+        try:
+            with transaction.atomic():
+                Source.objects.select_for_update().filter(pk=source.pk).update(lease_token=uuid.uuid4(), next_check_at=later)
+                check_recording.set()
+                added.wait(timeout=0.5)
+                Source.objects.filter(pk=source.pk).update(lease_token=None, next_check_at=timezone.now() + timedelta(days=1))
+        finally:
+            connection.close()
+
+    recorder = threading.Thread(target=check_that_records)
+    recorder.start()
+    check_recording.wait(timeout=10)
+    evidence_add(claim=claim, url="https://example.org/enquete", stance=Stance.REFUTES, quote="aucune preuve", by=researcher)
+    added.set()
+    recorder.join()
+
+    source.refresh_from_db()
+    assert source.lease_token is None
+    assert source.next_check_at <= timezone.now()
+
+
+def test_a_quote_on_a_pdf_stays_unverified_rather_than_missing(http_server):
+    url = http_server.route("/rapport.pdf", headers=[("Content-Type", "application/pdf")], body=b"%PDF-1.4 binary")
+    evidence = cite(url, quote="2.788M H800 GPU hours")
+    check = check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert check.outcome == "ok"
+    assert evidence.quote_status == "unverified"

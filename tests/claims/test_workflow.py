@@ -196,3 +196,37 @@ def test_the_transition_comment_is_in_the_claims_history(editor, make_claim):
         editor,
         "Une opinion, pas un fait.",
     )
+
+
+def test_a_fact_check_being_corrected_cannot_be_deleted(editor, make_claim):
+    from claims.services.claims import claim_delete
+
+    claim = claim_transition(claim=make_claim(S.PUBLISHED), to=S.RESEARCHING, by=editor, comment="Erreur.")
+    with pytest.raises(RuleViolation) as refusal:
+        claim_delete(claim=claim, by=editor)
+    assert refusal.value.code == "published_claim_not_deletable"
+    assert type(claim).objects.filter(pk=claim.pk).exists()
+
+
+@pytest.mark.parametrize(("changes", "code"), [({"summary": ""}, "summary_required"), ({"rating": None}, "rating_required")])
+def test_a_published_fact_check_is_only_edited_into_one_that_could_be_published(editor, make_claim, changes, code):
+    from claims.services.claims import claim_update
+
+    claim = make_claim(S.PUBLISHED)
+    with pytest.raises(RuleViolation) as refusal:
+        claim_update(claim=claim, by=editor, changes=changes)
+    assert refusal.value.code == code
+    claim.refresh_from_db()
+    assert claim.summary and claim.rating is not None
+    assert claim_update(claim=claim, by=editor, changes={"summary": "Résumé corrigé."}).summary == "Résumé corrigé."
+
+
+def test_the_evidence_of_a_published_fact_check_changes_only_after_reopening(editor, make_claim):
+    from claims.services.evidence import evidence_add
+
+    claim = make_claim(S.PUBLISHED)
+    with pytest.raises(RuleViolation) as refusal:
+        evidence_add(claim=claim, url="https://example.org/x", stance="supports", by=editor)
+    assert refusal.value.code == "reopen_to_change_evidence"
+    claim = claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment="Ajout d'une source.")
+    assert evidence_add(claim=claim, url="https://example.org/x", stance="supports", by=editor).pk

@@ -13,6 +13,7 @@ from claims.models import ClaimStatus, Evidence
 from claims.selectors import factcheck_published_version
 from claims.services.claims import claim_update
 from claims.services.evidence import evidence_add, evidence_update
+from claims.errors import RuleViolation
 from claims.services.workflow import claim_transition
 from tests.factories import ClaimFactory, EvidenceFactory, rating
 from tests.public.conftest import snapshot_of
@@ -49,12 +50,14 @@ def test_an_unpublished_claim_is_not_found(status, make_claim, client):
     assert claim.text not in client.get("/factchecks/").content.decode()
 
 
-def test_a_claim_rejected_after_its_publication_is_not_found(publish, editor, client):
+def test_a_fact_check_once_published_cannot_be_rejected_and_stays_public(publish, editor, client):
     claim = publish()
     claim = claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment="Erreur de chiffre.")
-    claim_transition(claim=claim, to=S.REJECTED, by=editor, comment="Invérifiable finalement.")
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.REJECTED, by=editor, comment="Invérifiable finalement.")
+    assert refusal.value.code == "published_claim_not_rejectable"
 
-    assert client.get(page_of(claim)).status_code == 404
+    assert client.get(page_of(claim)).status_code == 200
 
 
 def test_a_published_fact_check_shows_everything_a_reader_needs(publish, client):
