@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- bench-api:start -->", "<!-- bench-api:end -->"
+from bench.report import section_write  # noqa: E402
+
 FORBIDDEN_DATABASES = {"factcheck", "test_factcheck", "factcheck_api", "test_factcheck_api"}
 CLAIMS, EVIDENCE_PER_CLAIM, SOURCES = 100_000, 3, 30_000
 PAGE = 50
@@ -395,19 +395,8 @@ def render(
 
 
 def write_section(section: str) -> None:
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    # Re-read right before writing: other benchmarks write their own sections of the same file.
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section}{END}"
-    if START in current and END in current and current.index(START) < current.index(END):
-        before, rest = current.split(START, 1)
-        updated = before + block + rest.split(END, 1)[1]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = DOC.with_suffix(".md.tmp-bench-api")
-    tmp.write_text(updated, encoding="utf-8")
-    tmp.replace(DOC)
-    log(f"wrote the API section of {DOC.relative_to(ROOT)}")
+    doc = section_write("bench-api", section)
+    log(f"wrote the API section of {doc.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

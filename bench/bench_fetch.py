@@ -41,11 +41,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import pages  # noqa: E402
+from bench.report import section_write  # noqa: E402
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 FORBIDDEN_DATABASES = {"factcheck", "test_factcheck", "fc_lead", "test_fc_lead"}
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- bench-fetch:start -->", "<!-- bench-fetch:end -->"
 HINTED_WORK_MEM = "256MB"  # the diagnostic sweep's work_mem (the server's default is 4MB)
 BEAT_EVERY = 5.0  # seconds: the bench process plays beat this often during a run
 
@@ -1027,20 +1026,8 @@ def analysis(ctx: dict) -> str:
 
 
 def write_section(section: str) -> None:
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    # Re-read right before writing: another benchmark writes its own section of the same file.
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section}{END}"
-    if START in current and END in current and current.index(START) < current.index(END):
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1]
-        updated = before + block + after
-    else:
-        updated = current.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = DOC.with_suffix(".md.tmp-bench-fetch")
-    tmp.write_text(updated, encoding="utf-8")
-    tmp.replace(DOC)
-    log(f"wrote the bench-fetch section of {DOC.relative_to(ROOT)}")
+    doc = section_write("bench-fetch", section)
+    log(f"wrote the bench-fetch section of {doc.relative_to(ROOT)}")
 
 
 def code_version() -> str:
