@@ -18,13 +18,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.report import section_write  # noqa: E402
+from bench.common import database_ensure, section_write  # noqa: E402
 
 FORBIDDEN_DATABASES = {"factcheck", "test_factcheck", "factcheck_api", "test_factcheck_api"}
 CLAIMS, EVIDENCE_PER_CLAIM, SOURCES = 100_000, 3, 30_000
@@ -38,20 +37,9 @@ def log(message: str) -> None:
 
 
 def ensure_database(url: str) -> str:
-    """Create the benchmark's own database if it is missing; refuse the suite's or the desk's."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit(f"DATABASE_URL must be on loopback, not {parts.hostname!r}")
-    if not name or name in FORBIDDEN_DATABASES:
-        raise SystemExit(f"refusing database {name!r}: use the benchmark's own (factcheck_bench)")
-    admin = f"host={parts.hostname} port={parts.port or 5432} user={parts.username or 'postgres'} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            log(f"created database {name}")
+    name, created = database_ensure(url, forbidden=FORBIDDEN_DATABASES)
+    if created:
+        log(f"created database {name}")
     return name
 
 

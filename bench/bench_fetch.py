@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import pages  # noqa: E402
-from bench.report import section_write  # noqa: E402
+from bench.common import database_ensure, section_write  # noqa: E402
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 FORBIDDEN_DATABASES = {"factcheck", "test_factcheck", "fc_lead", "test_fc_lead"}
@@ -69,17 +69,9 @@ def require_loopback(url: str, what: str) -> None:
 
 
 def ensure_database(url: str) -> str:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or name in FORBIDDEN_DATABASES:
-        raise SystemExit(f"refusing database {name!r}: use a database of the benchmark's own (factcheck_bench_fetch)")
-    admin = f"host={parts.hostname} port={parts.port or 5432} user={parts.username or 'postgres'} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            log(f"created database {name}")
+    name, created = database_ensure(url, forbidden=FORBIDDEN_DATABASES)
+    if created:
+        log(f"created database {name}")
     return name
 
 

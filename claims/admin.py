@@ -22,7 +22,7 @@ from claims import rules, selectors
 from claims.errors import DeskError
 from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, FlagKind, Rating, Snapshot, Source, Transition
 from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, claim_update
-from claims.services.evidence import evidence_add, evidence_delete, evidence_quote_override, evidence_update
+from claims.services.evidence import evidence_add, evidence_delete, evidence_update
 from claims.services.sources import source_recheck_request, url_normalize
 from claims.services.workflow import claim_transition
 
@@ -290,20 +290,17 @@ class ClaimAdmin(SimpleHistoryAdmin):
                     evidence_delete(evidence=evidence, by=request.user)
                     formset.deleted_objects.append(evidence)
                 continue
+            # Only a reason typed now vouches: one shown from before must not vouch for a changed quote.
+            typed = data.get("quote_override_reason", "").strip() if "quote_override_reason" in evidence_form.changed_data else ""
+            fields = {
+                "url": data["url"], "stance": data["stance"], "quote": data["quote"], "note": data["note"],
+                "quote_override_reason": typed or None,
+            }
             if evidence.pk is None:
-                evidence = evidence_add(
-                    claim=claim, url=data["url"], stance=data["stance"], quote=data["quote"], note=data["note"], by=request.user
-                )
-                formset.new_objects.append(evidence)
+                formset.new_objects.append(evidence_add(claim=claim, by=request.user, **fields))
             else:
-                evidence = evidence_update(
-                    evidence=evidence, url=data["url"], stance=data["stance"], quote=data["quote"], note=data["note"], by=request.user
-                )
+                evidence = evidence_update(evidence=evidence, by=request.user, **fields)
                 formset.changed_objects.append((evidence, evidence_form.changed_data))
-            # Only a reason the editor typed now: one shown from before must not vouch for a changed quote.
-            reason = data.get("quote_override_reason", "").strip()
-            if reason and "quote_override_reason" in evidence_form.changed_data:
-                evidence_quote_override(evidence=evidence, reason=reason, by=request.user)
 
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict[str, Any] | None = None) -> HttpResponse:
         try:
@@ -317,7 +314,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         if obj is not None:
             context["moves"] = [(to, rules.MOVE_LABELS[(ClaimStatus(obj.status), to)]) for to in rules.moves_for(request.user, obj)]
             context["transition_url"] = reverse("admin:claims_claim_transition", args=[obj.pk])
-            context["open_flags"] = obj.flags.filter(cleared_at__isnull=True)
+            context["open_flags"] = obj.open_flags  # prefetched by selectors.claim_list()
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # The workflow buttons post here.
@@ -412,7 +409,7 @@ class SourceAdmin(ReadOnlyAdmin):
         )
 
     def has_recheck_permission(self, request: HttpRequest) -> bool:
-        return rules.can_edit_evidence(request.user, None, "change")
+        return rules.can_request_check(request.user)
 
     @admin.display(description=_("cited by"))
     def citing_claims(self, source: Source) -> str:

@@ -56,6 +56,20 @@ def moves_for(user: User, claim: Claim) -> list[ClaimStatus]:
     ]
 
 
+def can_read_desk(user: User) -> bool:
+    """Viewers, researchers, editors and superusers read the desk; accounts without a role do not."""
+    return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
+
+
+def can_create_claim(user: User) -> bool:
+    return user.has_perm("claims.add_claim")
+
+
+def can_request_check(user: User) -> bool:
+    """Asking for a source to be checked now is for those who maintain evidence."""
+    return can_edit_evidence(user, None, "change")
+
+
 def can_edit_claim(user: User, claim: Claim | None) -> bool:
     """Researchers edit unpublished claims; editors also correct published ones."""
     if claim is None:

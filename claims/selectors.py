@@ -114,6 +114,8 @@ def claim_history_records(claim: Claim, *, limit: int) -> tuple[list[Any], list[
 
 # A fact-check reopened for a correction stays public, as last published, while the desk works on it.
 BEING_CORRECTED = (ClaimStatus.RESEARCHING, ClaimStatus.IN_REVIEW)
+# The move that reopens a published fact-check; its comment is the correction note.
+REOPENING = Q(from_status=ClaimStatus.PUBLISHED, to_status=ClaimStatus.RESEARCHING)
 
 
 @dataclass(frozen=True)
@@ -220,9 +222,7 @@ def factchecks_published_versions(claims: Sequence[Claim]) -> list[PublishedFact
     if reopened:
         history = Claim.history.filter(id__in=reopened, status=ClaimStatus.PUBLISHED).select_related("rating")
         records = {record.id: record for record in history.latest_of_each()}
-        for reopening in Transition.objects.filter(
-            claim_id__in=reopened, from_status=ClaimStatus.PUBLISHED, to_status=ClaimStatus.RESEARCHING
-        ).order_by("at", "id"):
+        for reopening in Transition.objects.filter(REOPENING, claim_id__in=reopened).order_by("at", "id"):
             reopenings[reopening.claim_id] = reopening  # The latest reopening wins.
     versions = []
     for claim in claims:
@@ -276,9 +276,7 @@ def factcheck_evidence(factcheck: PublishedFactCheck) -> list[Evidence]:
 def factcheck_corrections(claim: Claim) -> list[Correction]:
     """Each reopening of a fact-check, oldest first, with its correction note and the publication that closed it."""
     corrections: list[Correction] = []
-    moves = claim.transitions.filter(
-        Q(from_status=ClaimStatus.PUBLISHED, to_status=ClaimStatus.RESEARCHING) | Q(to_status=ClaimStatus.PUBLISHED)
-    ).order_by("at", "id")
+    moves = claim.transitions.filter(REOPENING | Q(to_status=ClaimStatus.PUBLISHED)).order_by("at", "id")
     for move in moves:
         if move.to_status == ClaimStatus.RESEARCHING:
             corrections.append(Correction(reopened_at=move.at, note=move.comment, republished_at=None))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -23,9 +23,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims import selectors
+from claims import rules, selectors
 from claims.api.filters import ClaimFilter, SourceFilter
-from claims.api.permissions import ClaimAccess, DeskRole, EvidenceAccess, SourceAccess, has_desk_role
+from claims.api.permissions import ClaimAccess, DeskRole, EvidenceAccess, SourceAccess
 from claims.api.serializers import (
     CheckSerializer,
     ClaimInputSerializer,
@@ -43,7 +43,7 @@ from claims.claimreview import claimreview_for
 from claims.errors import InvalidInput, StaleVersion
 from claims.models import Claim, Evidence, Rating, Source
 from claims.services.claims import claim_create, claim_delete, claim_update
-from claims.services.evidence import evidence_add, evidence_delete, evidence_quote_override, evidence_update
+from claims.services.evidence import evidence_add, evidence_delete, evidence_update
 from claims.services.sources import source_recheck_request
 from claims.services.workflow import claim_transition
 
@@ -168,7 +168,7 @@ class ClaimViewSet(
         if self.action == "claimreview":
             # The same fact-checks as the public pages, those being corrected included.
             return selectors.factchecks_public()
-        if not has_desk_role(self.request.user):
+        if not rules.can_read_desk(self.request.user):
             return Claim.objects.none()
         if self.action in ("list", "retrieve"):
             return selectors.claim_api_list()
@@ -377,7 +377,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Evidence]:
-        if not has_desk_role(self.request.user):
+        if not rules.can_read_desk(self.request.user):
             return Evidence.objects.none()
         return Evidence.objects.select_related("source", "added_by", "claim")
 
@@ -385,13 +385,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         evidence = self.get_object()
         data = EvidenceUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        reason = fields.pop("quote_override_reason", None)
-        # The edit and the vouching stand or fall together.
-        with transaction.atomic():
-            evidence = evidence_update(evidence=evidence, by=request.user, **fields)
-            if reason is not None:
-                evidence = evidence_quote_override(evidence=evidence, reason=reason, by=request.user)
+        evidence = evidence_update(evidence=evidence, by=request.user, **data.validated_data)
         evidence = self.get_queryset().get(pk=evidence.pk)
         return Response(EvidenceSerializer(evidence).data)
 
@@ -417,7 +411,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     throttle_scope: str | None = None
 
     def get_queryset(self) -> QuerySet[Source]:
-        if not has_desk_role(self.request.user):
+        if not rules.can_read_desk(self.request.user):
             return Source.objects.none()
         return selectors.source_list()
 
@@ -475,7 +469,7 @@ def _broker_status() -> str:
         with Connection(
             settings.CELERY_BROKER_URL,
             connect_timeout=2,
-            transport_options={**getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}), "socket_timeout": 2},
+            transport_options={**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "socket_timeout": 2},
         ) as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
         return "ok"

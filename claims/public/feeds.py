@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from claims import selectors
 from claims.claimreview import factcheck_url
-from claims.public.views import newsroom_name
 from claims.selectors import PublishedFactCheck
 
 FEED_LENGTH = 50
@@ -35,7 +34,7 @@ class FactCheckFeed(Feed):
         return response
 
     def title(self) -> str:
-        return _("%(newsroom)s: fact-checks") % {"newsroom": newsroom_name()}
+        return _("%(newsroom)s: fact-checks") % {"newsroom": settings.FACTCHECK_NEWSROOM_NAME}
 
     def subtitle(self) -> str:
         return _("Published and corrected fact-checks, newest first.")
@@ -82,4 +81,4 @@ class FactCheckFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item: PublishedFactCheck) -> str:
-        return newsroom_name()
+        return settings.FACTCHECK_NEWSROOM_NAME

@@ -18,10 +18,6 @@ from claims.models import Claim, Rating, Snapshot
 FACTCHECKS_PER_PAGE = 20
 
 
-def newsroom_name() -> str:
-    return getattr(settings, "FACTCHECK_NEWSROOM_NAME", "factcheck")
-
-
 class FactCheckFilterForm(forms.Form):
     """The list's filters, as a reader picks them."""
 
@@ -39,7 +35,7 @@ class FactCheckFilterForm(forms.Form):
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, template, {"newsroom": newsroom_name(), **context}, status=status)
+    return render(request, template, {"newsroom": settings.FACTCHECK_NEWSROOM_NAME, **context}, status=status)
 
 
 @require_safe

@@ -121,8 +121,8 @@ def source_check(*, source_id: int, token: uuid.UUID, now: datetime | None = Non
     source = Source.objects.filter(pk=source_id, lease_token=token).first()
     if source is None:
         return None
-    has_snapshot = source.snapshots.exists()
-    # A conditional request only helps when there is a snapshot to fall back on.
+    # A conditional request only helps when there is a snapshot to fall back on (its text hash says so).
+    has_snapshot = bool(source.text_sha256)
     result = fetch(
         source.url,
         etag=source.etag if has_snapshot else "",
@@ -154,7 +154,7 @@ def _record(*, source_id: int, token: uuid.UUID, result: FetchResult, now: datet
     if outcome == CheckOutcome.OK:
         # The page is at hand: no need to read it back from the snapshot.
         page = pagetext.visible_text(result.text) if result.content_type in HTML_TYPES else result.text
-        evidence_verify(source=source, now=now, page_text=page)
+        evidence_verify(source=source, now=now, page_text=page, latest=snapshot)
     elif outcome == CheckOutcome.NOT_MODIFIED:
         evidence_verify(source=source, now=now)
     return check
@@ -255,12 +255,14 @@ def snapshot_visible_text(snapshot: Snapshot) -> str:
     return snapshot.text
 
 
-def evidence_verify(*, source: Source, now: datetime | None = None, page_text: str | None = None) -> int:
+def evidence_verify(
+    *, source: Source, now: datetime | None = None, page_text: str | None = None, latest: Snapshot | None = None
+) -> int:
     """Check every quote citing this source against its latest snapshot; note whether the page changed since cited.
 
-    `page_text` is the visible text of that snapshot's page, when the caller has just fetched it.
+    `page_text` is the visible text of the page, and `latest` the snapshot just taken, when the caller has them.
     """
-    latest = source.snapshots.order_by("-fetched_at", "-id").first()
+    latest = latest or source.snapshots.order_by("-fetched_at", "-id").first()
     if latest is None:
         return 0
     evidence = list(source.evidence.select_related("cited_snapshot"))

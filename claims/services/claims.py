@@ -58,7 +58,7 @@ def claim_create(
     **fields: Any,
 ) -> Claim:
     """A new claim, in draft, created by `by`. `fields` are further EDITABLE_FIELDS."""
-    if not by.has_perm("claims.add_claim"):
+    if not rules.can_create_claim(by):
         raise NotAllowed("permission_denied", _("Your role cannot create claims."))
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:

@@ -57,9 +57,17 @@ def _save(evidence: Evidence, by: AbstractBaseUser, update_fields: list[str] | N
 
 @transaction.atomic
 def evidence_add(
-    *, claim: Claim, url: str, stance: str, by: AbstractBaseUser, quote: str = "", note: str = ""
+    *,
+    claim: Claim,
+    url: str,
+    stance: str,
+    by: AbstractBaseUser,
+    quote: str = "",
+    note: str = "",
+    quote_override_reason: str | None = None,
 ) -> Evidence:
-    """Cite a page for a claim. The page's source row is shared by every claim that cites the same normalized URL."""
+    """Cite a page for a claim, and vouch for its quote with a reason (editors). The page's source row is shared
+    by every claim that cites the same normalized URL."""
     claim = claim_lock(claim=claim)
     _check_may_edit(by, claim, "add")
     _check_stance(stance)
@@ -68,6 +76,8 @@ def evidence_add(
     evidence = Evidence(claim=claim, source=source, stance=stance, quote=quote.strip(), note=note.strip(), added_by=by)
     _save(evidence, by)
     source_check_request(source_id=source.pk)
+    if quote_override_reason is not None:
+        evidence = evidence_quote_override(evidence=evidence, reason=quote_override_reason, by=by)
     return evidence
 
 
@@ -80,8 +90,13 @@ def evidence_update(
     stance: str | None = None,
     quote: str | None = None,
     note: str | None = None,
+    quote_override_reason: str | None = None,
 ) -> Evidence:
-    """Change what a piece of evidence cites or says. A new page or quote must be verified again."""
+    """Change what a piece of evidence cites or says, and vouch for its quote with a reason (editors).
+
+    A new page or quote must be verified again: what was vouched for before no longer counts. The edit and the
+    vouching stand or fall together.
+    """
     claim = claim_lock(claim=evidence.claim)
     _wait_for_check(evidence.source_id)
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
@@ -114,6 +129,8 @@ def evidence_update(
         _save(evidence, by, update_fields=changed)
     if "source" in changed or "quote" in changed:
         source_check_request(source_id=evidence.source_id)
+    if quote_override_reason is not None:
+        evidence = evidence_quote_override(evidence=evidence, reason=quote_override_reason, by=by)
     return evidence
 
 

@@ -85,7 +85,7 @@ def source_for_url(*, url: str) -> Source:
 def source_recheck_request(*, source: Source, by: AbstractBaseUser) -> Source:
     """Ask for this source to be checked now, for someone who maintains evidence: it becomes due, and the
     checkers are told once this commits (unless a check is already under way)."""
-    if not rules.can_edit_evidence(by, None, "change"):
+    if not rules.can_request_check(by):
         raise NotAllowed("permission_denied", _("Your role cannot ask for a source to be checked again."))
     source_check_request(source_id=source.pk)
     return Source.objects.get(pk=source.pk)

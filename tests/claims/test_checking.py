@@ -45,6 +45,13 @@ def cite(url: str, quote: str = "", stance=Stance.REFUTES) -> Evidence:
     return EvidenceFactory(source=source, quote=quote, stance=stance)
 
 
+def alive_source(http_server) -> Source:
+    """A source whose page at /a was checked once and found alive."""
+    source = cite(http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))).source
+    check_now(source)
+    return source
+
+
 # --- Capture ----------------------------------------------------------------------------------
 
 
@@ -185,9 +192,7 @@ def test_a_timestamp_change_is_not_material_but_a_rewrite_is(http_server):
 
 @pytest.mark.parametrize("status", [404, 410, 500])
 def test_a_failure_makes_an_alive_source_failing_with_a_retry_soon(http_server, status):
-    url = http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
-    source = cite(url).source
-    check_now(source)
+    source = alive_source(http_server)
     http_server.route("/a", status=status, body=b"gone")
     now = timezone.now()
     check = check_now(source, now=now)
@@ -230,9 +235,7 @@ def test_backoff_doubles_up_to_the_check_interval(http_server):
 
 @pytest.mark.parametrize("status", [401, 402, 403])
 def test_restricted_pages_are_recorded_as_restricted_not_dead(http_server, status):
-    url = http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
-    source = cite(url).source
-    check_now(source)
+    source = alive_source(http_server)
     http_server.route("/a", status=status, body=b"login")
     t0 = timezone.now()
     for hours in (0, 24, 48, 72):
