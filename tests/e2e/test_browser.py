@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import translation
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -30,11 +31,17 @@ def wait(driver: WebDriver, seconds: float = 15) -> WebDriverWait:
 
 
 def click_and_load(driver: WebDriver, element: WebElement) -> None:
-    """Click something that loads a new page, and wait until it has."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    """Click something that loads a new page, and wait until it has.
+
+    The old page gets a mark that a new page cannot have. While one document replaces the other, Chromium may
+    answer with an error of its own instead of a stale-element one, so errors are retried until the wait's end.
+    """
+    driver.execute_script("window.fcLeftBehind = true")
     element.click()
-    wait(driver).until(EC.staleness_of(page))
-    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return !window.fcLeftBehind && document.readyState === 'complete'"),
+        message="the click did not load a new page",
+    )
 
 
 def type_into(driver: WebDriver, element_id: str, text: str) -> None:
