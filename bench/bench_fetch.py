@@ -267,6 +267,7 @@ class E2E:
     snapshots: int = 0
     quotes: Counter = field(default_factory=Counter)
     flags_open: int = 0
+    sweeps: int = 0  # flags sweeps after checks the worker ran
     worker_errors: list[str] = field(default_factory=list)
     timed_out: bool = False
 
@@ -351,6 +352,7 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
         time.sleep(1.0)  # let the last sweeps commit before reading the outcome
         output = worker.output()
         result.worker_errors = [line for line in output.splitlines() if " ERROR" in line or "Traceback" in line][:5]
+        result.sweeps = len(re.findall(r"flags_sweep_checked_task\[[-0-9a-f]+\] succeeded", output))
     finally:
         worker.stop()
     connection.close()
@@ -464,9 +466,12 @@ def run_linkchecker(urls: list[str], *, threads: int, per_second: float, latency
 
 # --- In-process CPU breakdown ---------------------------------------------------------------------------------
 
+SWEEP_STEP = "flags_sweep_checked (its share per check)"
+
 
 @dataclass
 class Breakdown:
+    checks_per_sweep: int
     n: int = 0
     cpu_ms: dict[str, float] = field(default_factory=dict)
     queries: dict[str, float] = field(default_factory=dict)
@@ -475,8 +480,9 @@ class Breakdown:
     connect_wall_ms: float = 0.0
 
 
-def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int) -> Breakdown:
-    """The task's work (check, sweep, dispatch) for `n` sources one after the other in this process, timed by phase.
+def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int, checks_per_sweep: int) -> Breakdown:
+    """The task's work (check, dispatch, and a sweep after every `checks_per_sweep` checks, as the end-to-end run
+    had them) for `n` sources one after the other in this process, timed by phase.
 
     The timers wrap module attributes in this process only; no file changes. CPU is this process's (the client
     side), PostgreSQL's is measured apart."""
@@ -486,8 +492,8 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int) -> Breakdown
     import claims.fetching as fetching
     import claims.pagetext as pagetext
     import claims.services.checking as checking
-    from claims.models import Evidence, Source
-    from claims.services.flags import flags_sweep
+    from claims.models import Source
+    from claims.services.flags import flags_sweep_checked
 
     seed_sources(n_hosts, n_pages, port)
     acc: dict[str, float] = defaultdict(float)
@@ -515,15 +521,16 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int) -> Breakdown
     queries: dict[str, int] = defaultdict(int)
     ids = list(Source.objects.order_by("id").values_list("id", flat=True)[:n])
     try:
-        for source_id in ids:
+        for i, source_id in enumerate(ids, start=1):
             token = uuid.uuid4()
             Source.objects.filter(pk=source_id).update(lease_token=token)
-            for label, call in (
+            steps = [
                 ("source_check (all)", lambda: checking.source_check(source_id=source_id, token=token)),
-                ("flags_sweep (claims citing the source)", lambda: flags_sweep(
-                    claim_ids=Evidence.objects.filter(source_id=source_id).values_list("claim_id", flat=True))),
                 ("sources_dispatch", lambda: checking.sources_dispatch(enqueue=lambda lease: None)),
-            ):
+            ]
+            if i % checks_per_sweep == 0 or i == len(ids):
+                steps.append((SWEEP_STEP, flags_sweep_checked))
+            for label, call in steps:
                 with CaptureQueriesContext(connection) as captured:
                     t = time.process_time()
                     call()
@@ -534,7 +541,7 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int) -> Breakdown
     finally:
         for module, name, original in patched:
             setattr(module, name, original)
-    result = Breakdown(n=len(ids))
+    result = Breakdown(n=len(ids), checks_per_sweep=checks_per_sweep)
     result.cpu_ms = {label: seconds / len(ids) * 1000 for label, seconds in acc.items()}
     result.queries = {label: count / len(ids) for label, count in queries.items()}
     # What CONN_MAX_AGE=0 costs each Celery task: a new PostgreSQL connection (and backend process).
@@ -821,6 +828,10 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
             [f"{r.others_cpu:.0f} s = {r.others_cpu / r.elapsed:.2f} CPU" for r in e2e], "0 on a quiet machine")
         row("worker processes", [str(r.processes) for r in e2e], "")
         row("beat calls / slots beat filled", [f"{r.beat_calls} / {r.beat_leases}" for r in e2e], "")
+        row("flags sweeps after checks (checks per sweep)",
+            [f"{r.sweeps} ({r.checked / r.sweeps:.0f})" if r.sweeps else "0" for r in e2e],
+            "one per `FACTCHECK_SWEEP_DELAY_SECONDS` per worker process (the cache that spaces them is per process "
+            "in these settings, Redis in production)")
         for r in e2e:
             if r.timed_out:
                 w.append(f"\nThe run at global {r.global_limit} timed out before every source was checked.")
@@ -867,9 +878,9 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
         w.append("| step | CPU ms per check | queries per check |")
         w.append("|---|---|---|")
         order = ["source_check (all)", "fetch (all)", "SSL context (per fetch)", "trafilatura article", "fingerprint",
-                 "visible text", "quote matching", "flags_sweep (claims citing the source)", "sources_dispatch"]
+                 "visible text", "quote matching", SWEEP_STEP, "sources_dispatch"]
         for label in order:
-            indent = "&nbsp;&nbsp;" if label not in ("source_check (all)", "flags_sweep (claims citing the source)",
+            indent = "&nbsp;&nbsp;" if label not in ("source_check (all)", SWEEP_STEP,
                                                       "sources_dispatch") else ""
             indent = indent + ("&nbsp;&nbsp;" if label == "SSL context (per fetch)" else "")
             q = bd.queries.get(label)
@@ -877,7 +888,7 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
         inside = sum(bd.cpu_ms.get(k, 0) for k in order[1:7] if k != "SSL context (per fetch)")
         w.append(f"| &nbsp;&nbsp;the rest of source_check (ORM, hashing, compression, storage) | "
                  f"{bd.cpu_ms.get('source_check (all)', 0) - inside:.1f} | |")
-        total = sum(bd.cpu_ms.get(k, 0) for k in ("source_check (all)", "flags_sweep (claims citing the source)",
+        total = sum(bd.cpu_ms.get(k, 0) for k in ("source_check (all)", SWEEP_STEP,
                                                    "sources_dispatch"))
         w.append(f"| **total in-process** | **{total:.1f}** | "
                  f"**{sum(bd.queries.values()):.0f}** |")
@@ -993,8 +1004,9 @@ def analysis(ctx: dict) -> str:
                     if ssl > 2 else "`_ssl_context()`")
         text.append(f" In the task itself, `fetch()` costs {fetch_ms:.1f} ms of CPU, {ssl:.1f} ms of which is "
                     f"{ssl_note}; trafilatura {bd.cpu_ms.get('trafilatura article', 0):.1f} ms, the fingerprint "
-                    f"{bd.cpu_ms.get('fingerprint', 0):.1f} ms, the per-check flags sweep "
-                    f"{bd.cpu_ms.get('flags_sweep (claims citing the source)', 0):.1f} ms and the dispatch "
+                    f"{bd.cpu_ms.get('fingerprint', 0):.1f} ms, the flags sweep after checks "
+                    f"{bd.cpu_ms.get(SWEEP_STEP, 0):.1f} ms a check (one sweep per {bd.checks_per_sweep} checks) "
+                    "and the dispatch "
                     f"{bd.cpu_ms.get('sources_dispatch', 0):.1f} ms, with "
                     f"{sum(bd.queries.values()):.0f} queries per check in all. A new PostgreSQL connection would cost "
                     f"{bd.connect_postgres_ms:.1f} ms of PostgreSQL CPU and {bd.connect_wall_ms:.1f} ms of wall time; "
@@ -1138,7 +1150,11 @@ def main() -> int:
             log(f"  {lc.error or f'{lc.checked} URLs ({lc.valid} valid) in {lc.wall:.1f} s: {lc.rate:.1f}/s'}")
         if args.breakdown:
             log(f"CPU breakdown over {args.breakdown} checks in-process")
-            ctx["breakdown"] = run_breakdown(args.breakdown, n_hosts=args.hosts, n_pages=args.pages, port=server.port)
+            # As many checks per sweep as the default end-to-end run had.
+            base = ctx["e2e"][0] if ctx["e2e"] else None
+            checks_per_sweep = max(1, round(base.checked / base.sweeps)) if base and base.sweeps else 1
+            ctx["breakdown"] = run_breakdown(args.breakdown, n_hosts=args.hosts, n_pages=args.pages, port=server.port,
+                                             checks_per_sweep=checks_per_sweep)
             log(f"  {ctx['breakdown'].cpu_ms}")
         sweep_sizes = [int(s) for s in args.sweep_sizes.split(",") if s.strip()]
         if sweep_sizes:

@@ -195,6 +195,8 @@ class Source(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Set while a check of this source is under way; a check whose token no longer matches is not recorded.
     lease_token = models.UUIDField(_("check under way"), null=True, blank=True, editable=False)
+    # Set by every recorded check; the flags sweep that follows checks clears it for the sources it has swept.
+    sweep_pending = models.BooleanField(_("flags to sweep"), default=False, editable=False)
 
     class Meta:
         ordering = ["url"]
@@ -207,6 +209,8 @@ class Source(models.Model):
             # The scheduler's question: which sources are due now?
             models.Index(fields=["next_check_at"], name="source_due_idx"),
             models.Index(fields=["state"]),
+            # The sweep after checks: which sources were checked since it last ran? A handful among them all.
+            models.Index(fields=["id"], condition=Q(sweep_pending=True), name="source_sweep_pending_idx"),
         ]
 
     def __str__(self) -> str:

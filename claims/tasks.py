@@ -5,11 +5,11 @@ import uuid
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError
 
-from claims.models import Evidence
 from claims.services.checking import Lease, source_check, sources_dispatch
-from claims.services.flags import flags_sweep
+from claims.services.flags import flags_sweep, flags_sweep_checked
 
 # A check's fetch is bounded by FACTCHECK_FETCH_TOTAL_TIMEOUT; the limits leave room for extraction and storage
 # and stay far below the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), so that a running check is not
@@ -18,8 +18,21 @@ CHECK_SOFT_LIMIT = settings.FACTCHECK_FETCH_TOTAL_TIMEOUT + 40
 CHECK_HARD_LIMIT = CHECK_SOFT_LIMIT + 30
 
 
+SWEEP_ASKED = "claims:flags-sweep-checked-asked"
+
+
 def _enqueue(lease: Lease) -> None:
     source_check_task.delay(lease.source_id, str(lease.token))
+
+
+def _sweep_soon() -> None:
+    """Ask for the sweep of checked sources' claims in FACTCHECK_SWEEP_DELAY, unless one is asked for already.
+
+    Every check that ends before that sweep runs is swept by it: one sweep for all of them instead of one each.
+    """
+    delay = settings.FACTCHECK_SWEEP_DELAY
+    if cache.add(SWEEP_ASKED, True, timeout=delay):
+        flags_sweep_checked_task.apply_async(countdown=delay)
 
 
 @shared_task(
@@ -34,11 +47,17 @@ def _enqueue(lease: Lease) -> None:
     ignore_result=True,
 )
 def source_check_task(source_id: int, token: str) -> None:
-    """Check one claimed source, sweep the flags of the claims citing it, then fill the freed slot."""
-    check = source_check(source_id=source_id, token=uuid.UUID(token))
-    if check is not None:
-        flags_sweep(claim_ids=Evidence.objects.filter(source_id=source_id).values_list("claim_id", flat=True))
+    """Check one claimed source, fill the freed slot, and have the claims citing the source swept in a moment."""
+    source_check(source_id=source_id, token=uuid.UUID(token))
     sources_dispatch(enqueue=_enqueue)
+    # Also when this message was a repeat: the first delivery may have recorded its check and died before asking.
+    _sweep_soon()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)
+def flags_sweep_checked_task() -> None:
+    """A moment after checks: raise and clear the flags of the claims citing the sources checked since the last run."""
+    flags_sweep_checked()
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)

@@ -87,13 +87,16 @@ def sources_dispatch(*, now: datetime | None = None, enqueue: Callable[[Lease], 
         if not chosen:
             return []
         tokens = {source_id: uuid.uuid4() for source_id in chosen}
-        # Compare-and-set: on SQLite, which has no row locks, a row claimed meanwhile is left alone.
-        Source.objects.filter(pk__in=chosen, next_check_at__lte=now).update(
+        # Compare-and-set: on SQLite, which has no row locks, a row claimed meanwhile is left alone; only when some
+        # row was are the tokens read back, to see which rows are ours.
+        claimed = Source.objects.filter(pk__in=chosen, next_check_at__lte=now).update(
             lease_token=Case(*(When(pk=pk, then=Value(token)) for pk, token in tokens.items()), output_field=UUIDField()),
             next_check_at=now + settings.FACTCHECK_CHECK_LEASE,
         )
-        claimed = Source.objects.filter(pk__in=chosen).values_list("id", "lease_token")
-        leases = [Lease(source_id, token) for source_id, token in claimed if token == tokens[source_id]]
+        if claimed < len(chosen):
+            taken = Source.objects.filter(pk__in=chosen).values_list("id", "lease_token")
+            tokens = {source_id: token for source_id, token in taken if token == tokens[source_id]}
+        leases = [Lease(source_id, token) for source_id, token in tokens.items()]
         transaction.on_commit(lambda: [enqueue(lease) for lease in leases])
     return leases
 
@@ -128,16 +131,25 @@ def source_check(*, source_id: int, token: uuid.UUID, now: datetime | None = Non
         etag=source.etag if has_snapshot else "",
         last_modified=source.last_modified if has_snapshot else "",
     )
-    return _record(source_id=source_id, token=token, result=result, now=now or timezone.now())
+    return _record(source=source, token=token, result=result, now=now or timezone.now())
 
 
 @transaction.atomic
-def _record(*, source_id: int, token: uuid.UUID, result: FetchResult, now: datetime) -> Check | None:
-    source = Source.objects.select_for_update().filter(pk=source_id, lease_token=token).first()
-    if source is None:
-        return None
+def _record(*, source: Source, token: uuid.UUID, result: FetchResult, now: datetime) -> Check | None:
+    """Write the attempt, as read before the fetch plus its outcome, if the lease is still this check's.
+
+    Only the lease's holder writes these fields, so the row read before the fetch is still current when the lease
+    is; the update is a compare-and-set on the token, and writes nothing when a later lease took the source over.
+    """
     outcome = CheckOutcome(result.outcome)
     snapshot, captured = _capture(source, result, now) if outcome == CheckOutcome.OK else (None, [])
+    fields = [*_apply_outcome(source, result, now), *captured, "lease_token", "sweep_pending"]
+    source.lease_token = None
+    source.sweep_pending = True
+    if not Source.objects.filter(pk=source.pk, lease_token=token).update(**{name: getattr(source, name) for name in fields}):
+        return None
+    if snapshot is not None:
+        snapshot.save()
     check = Check.objects.create(
         source=source,
         started_at=now - timedelta(milliseconds=result.duration_ms),
@@ -148,9 +160,6 @@ def _record(*, source_id: int, token: uuid.UUID, result: FetchResult, now: datet
         error=result.error,
         snapshot=snapshot,
     )
-    fields = _apply_outcome(source, result, now)
-    source.lease_token = None
-    source.save(update_fields=[*fields, *captured, "lease_token"])
     if outcome == CheckOutcome.OK:
         # The page is at hand: no need to read it back from the snapshot.
         page = pagetext.visible_text(result.text) if result.content_type in HTML_TYPES else result.text
@@ -211,7 +220,8 @@ def _apply_outcome(source: Source, result: FetchResult, now: datetime) -> list[s
 
 
 def _capture(source: Source, result: FetchResult, now: datetime) -> tuple[Snapshot | None, list[str]]:
-    """A new snapshot when the page's text is new (None when only the markup, or nothing, changed), and the source's changed fields."""
+    """A new snapshot, not saved yet, when the page's text is new (None when only the markup, or nothing, changed),
+    and the source's changed fields."""
     raw_sha256 = pagetext.sha256(result.body)
     if raw_sha256 == source.raw_sha256:
         return None, []
@@ -227,7 +237,7 @@ def _capture(source: Source, result: FetchResult, now: datetime) -> tuple[Snapsh
         return None, fields
     source.text_sha256 = text_sha256
     source.fingerprint = pagetext.fingerprint(text)
-    snapshot = Snapshot.objects.create(
+    snapshot = Snapshot(
         source=source,
         fetched_at=now,
         final_url=result.final_url or source.url,

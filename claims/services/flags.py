@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, SourceState, Stance
+from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Source, SourceState, Stance
 
 REASONS = {
     FlagKind.UNPROVEN: "No evidence that supports or refutes the claim, from a live page with its quote found, "
@@ -65,6 +65,24 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
             .update(cleared_at=now)
         )
     return {"raised": raised, "cleared": cleared}
+
+
+@transaction.atomic
+def flags_sweep_checked(*, now: datetime | None = None) -> dict[str, int]:
+    """Sweep the claims citing the sources checked since this last ran: one sweep for many checks.
+
+    Every recorded check marks its source (`Source.sweep_pending`); the marks are cleared in the transaction that
+    sweeps, so a sweep that fails leaves them for the next one. A check recording meanwhile holds its source's
+    row, which this waits for: that check's mark is swept now, or by the sweep its own end asks for.
+    """
+    checked = list(Source.objects.select_for_update().filter(sweep_pending=True).order_by("id").values_list("id", flat=True))
+    if not checked:
+        return {"raised": 0, "cleared": 0}
+    Source.objects.filter(pk__in=checked).update(sweep_pending=False)
+    return flags_sweep(
+        claim_ids=Evidence.objects.filter(source_id__in=checked).values_list("claim_id", flat=True).distinct(),
+        now=now,
+    )
 
 
 def _insert_flags(claims: QuerySet[Claim], *, kind: FlagKind, now: datetime) -> int:

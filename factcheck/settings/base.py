@@ -130,6 +130,9 @@ FACTCHECK_PER_HOST_CONCURRENCY = env.int("FACTCHECK_PER_HOST_CONCURRENCY", defau
 FACTCHECK_GLOBAL_CONCURRENCY = env.int("FACTCHECK_GLOBAL_CONCURRENCY", default=8)
 # A worker process for every check that may run at once (prefork, so that the time limits hold).
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=FACTCHECK_GLOBAL_CONCURRENCY)
+# Seconds between a check and the flags sweep of the claims citing its source; the checks that end meanwhile
+# share that sweep. Whole seconds (the cache keeps a key for at least one).
+FACTCHECK_SWEEP_DELAY = env.int("FACTCHECK_SWEEP_DELAY_SECONDS", default=2)
 # Fingerprint bits (of 64) that must differ for a page's change to count as material.
 FACTCHECK_MATERIAL_CHANGE_BITS = env.int("FACTCHECK_MATERIAL_CHANGE_BITS", default=10)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from claims.models import Check, CheckOutcome, Evidence, QuoteStatus, Snapshot, Source, SourceState, Stance
 from claims.services.checking import Lease, source_check, sources_dispatch
+from tests.celery_worker import wait_until
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -364,9 +365,43 @@ def test_a_lost_check_is_dispatched_again_after_its_lease_and_the_late_one_recor
     assert source.lease_token != lost
 
     assert source_check(source_id=source.pk, token=lost) is None
+    source.refresh_from_db()
+    assert not source.sweep_pending  # nothing recorded, nothing to sweep
     assert source_check(source_id=source.pk, token=source.lease_token) is not None
     assert source_check(source_id=source.pk, token=source.lease_token) is None
     assert Check.objects.filter(source=source).count() == 1
+    # The recorded check asks for the sweep of the claims citing the source.
+    source.refresh_from_db()
+    assert source.sweep_pending
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_whose_lease_ran_out_during_the_fetch_records_nothing(http_server, settings):
+    settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
+    source = cite(http_server.route("/lent", headers=HTML, body=page(PARAGRAPHS), delay=1.0)).source
+    t0 = timezone.now()
+    Source.objects.filter(pk=source.pk).update(next_check_at=t0)
+    (first,) = sources_dispatch(now=t0, enqueue=lambda lease: None)
+    results = {}
+
+    def slow_check() -> None:
+        try:
+            results["first"] = source_check(source_id=source.pk, token=first.token)
+        finally:
+            connection.close()
+
+    checker = threading.Thread(target=slow_check)
+    checker.start()
+    # While the page takes its time, the lease runs out and the source is dispatched again.
+    assert wait_until(lambda: "/lent" in http_server.paths_requested(), timeout=10)
+    (second,) = sources_dispatch(now=t0 + timedelta(minutes=6), enqueue=lambda lease: None)
+    checker.join()
+
+    assert results["first"] is None
+    assert not Check.objects.exists() and not Snapshot.objects.exists()
+    source.refresh_from_db()
+    assert source.lease_token == second.token and source.state == SourceState.PENDING and not source.sweep_pending
+    assert source_check(source_id=source.pk, token=second.token).outcome == CheckOutcome.OK
 
 
 @pytest.mark.django_db(transaction=True)

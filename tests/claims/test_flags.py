@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.models import ClaimStatus, Flag, FlagKind, QuoteStatus, SourceState, Stance
-from claims.services.flags import flags_sweep
+from claims.models import ClaimStatus, Flag, FlagKind, QuoteStatus, Source, SourceState, Stance
+from claims.services.flags import flags_sweep, flags_sweep_checked
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,40 @@ def test_the_sweeps_query_count_does_not_grow_with_claims(django_assert_num_quer
         result = flags_sweep()
     assert result["raised"] == 60 * 2 + 30  # unproven and quote_missing for each, evidence_lost for half
     assert Flag.objects.filter(cleared_at__isnull=True).count() == 63 * 2 + 31
+
+
+# --- the sweep after checks -------------------------------------------------------------------
+
+
+def dead_citation(*, checked: bool):
+    """A claim citing a dead page; `checked`: a check recorded that since the last sweep after checks."""
+    evidence = EvidenceFactory(claim=ClaimFactory(), source=SourceFactory(state=SourceState.DEAD, sweep_pending=checked))
+    return evidence.claim, evidence.source
+
+
+def test_the_sweep_after_checks_covers_the_claims_citing_sources_checked_since_it_last_ran():
+    checked_claim, checked_source = dead_citation(checked=True)
+    other_claim, other_source = dead_citation(checked=False)
+    also_citing = EvidenceFactory(claim=ClaimFactory(), source=checked_source).claim
+
+    assert flags_sweep_checked() == {"raised": 2, "cleared": 0}
+    assert open_kinds(checked_claim) == open_kinds(also_citing) == {FlagKind.EVIDENCE_LOST}
+    assert open_kinds(other_claim) == set()  # left to the next check of its source, or to beat's sweep of all
+    assert not Source.objects.filter(sweep_pending=True).exists()
+
+    # Nothing checked since: nothing to do.
+    assert flags_sweep_checked() == {"raised": 0, "cleared": 0}
+    Source.objects.filter(pk=other_source.pk).update(sweep_pending=True)
+    assert flags_sweep_checked() == {"raised": 1, "cleared": 0}
+    assert open_kinds(other_claim) == {FlagKind.EVIDENCE_LOST}
+
+
+def test_the_sweep_after_checks_takes_as_many_queries_for_thirty_checked_sources_as_for_two(django_assert_num_queries):
+    for _ in range(2):
+        dead_citation(checked=True)
+    with CaptureQueriesContext(connection) as few:
+        flags_sweep_checked()
+    for _ in range(30):
+        dead_citation(checked=True)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert flags_sweep_checked()["raised"] == 30

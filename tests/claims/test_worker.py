@@ -1,4 +1,5 @@
 """With a real Celery worker process, a throwaway Redis and a real HTTP server: checks run, and survive SIGKILL."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -49,8 +50,13 @@ def test_a_worker_checks_a_cited_page_and_sweeps_its_claims_flags(http_server, r
         sources_dispatch(enqueue=enqueue_into(redis.url))
         assert wait_until(lambda: Check.objects.count() == 2, timeout=60), worker.output()
         assert wait_until(lambda: Flag.objects.filter(kind=FlagKind.EVIDENCE_LOST).exists(), timeout=20), worker.output()
+        # Both checks ended within FACTCHECK_SWEEP_DELAY of each other: they asked for one sweep, which covered both.
+        assert wait_until(lambda: worker.output().count("succeeded") == 3, timeout=20), worker.output()
+        sweeps = re.findall(r"flags_sweep_checked_task\[[-0-9a-f]+\] received", worker.output())
+        assert len(sweeps) == 1, worker.output()
     finally:
         worker.stop()
+    assert not Source.objects.filter(sweep_pending=True).exists()
 
     evidence.refresh_from_db()
     assert evidence.quote_status == QuoteStatus.FOUND
