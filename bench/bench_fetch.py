@@ -156,7 +156,7 @@ class Worker:
         self.log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--loglevel=INFO"],
-            # CELERY_WORKER_CONCURRENCY is left out: the settings' default, the global limit, applies.
+            # CELERY_WORKER_CONCURRENCY is left out: the settings' default applies (the global limit and half again).
             cwd=ROOT,
             env={**{k: v for k, v in os.environ.items() if k != "CELERY_WORKER_CONCURRENCY"}, **env},
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -784,7 +784,7 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
     w.append("- Settings: `factcheck.settings.test` (`FACTCHECK_FETCH_ALLOW_NETWORKS=127.0.0.0/8`; the worker with "
              "`DJANGO_CONN_MAX_AGE=60` as in production), database `factcheck_bench_fetch`, a throwaway `redis-server` on 127.0.0.1; worker "
              "`python -m celery -A factcheck worker --loglevel=INFO` (prefork, `CELERY_WORKER_CONCURRENCY` left to "
-             "its default, the global limit). Each source has one claim and one quoted `supports` evidence; "
+             "its default, the global limit and half as many again). Each source has one claim and one quoted `supports` evidence; "
              "sources are due in a shuffled order.")
     w.append("- Clock: from the first `sources_dispatch()` (called in the bench process, which also plays beat "
              f"every {BEAT_EVERY:g} s) until every source has a `Check` row. Ideal = effective concurrency / latency, "

@@ -195,6 +195,8 @@ class Source(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Set while a check of this source is under way; a check whose token no longer matches is not recorded.
     lease_token = models.UUIDField(_("check under way"), null=True, blank=True, editable=False)
+    # Set from the dispatch until the fetch is over: the concurrency limits count fetches, not whole checks.
+    fetching = models.BooleanField(_("fetch under way"), default=False, editable=False)
     # Set by every recorded check; the flags sweep that follows checks clears it for the sources it has swept.
     sweep_pending = models.BooleanField(_("flags to sweep"), default=False, editable=False)
 
@@ -206,9 +208,12 @@ class Source(models.Model):
             models.CheckConstraint(condition=Q(state__in=SourceState.values), name="source_state_valid"),
         ]
         indexes = [
-            # The scheduler's question: which sources are due now?
-            models.Index(fields=["next_check_at"], name="source_due_idx"),
+            # The scheduler's question: which sources are due now, the longest due first? Read in the index's
+            # order, the dispatch stops at the few it takes, however many are due.
+            models.Index(fields=["next_check_at", "id"], name="source_due_idx"),
             models.Index(fields=["state"]),
+            # The dispatcher's count of fetches under way, by host: a handful among all the sources.
+            models.Index(fields=["host"], condition=Q(fetching=True), name="source_fetching_idx"),
             # The sweep after checks: which sources were checked since it last ran? A handful among them all.
             models.Index(fields=["id"], condition=Q(sweep_pending=True), name="source_sweep_pending_idx"),
         ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError
 
-from claims.services.checking import Lease, source_check, sources_dispatch
+from claims.services.checking import Lease, source_fetch, source_record, sources_dispatch
 from claims.services.flags import flags_sweep, flags_sweep_checked
 
 # A check's fetch is bounded by FACTCHECK_FETCH_TOTAL_TIMEOUT; the limits leave room for extraction and storage
@@ -47,9 +47,14 @@ def _sweep_soon() -> None:
     ignore_result=True,
 )
 def source_check_task(source_id: int, token: str) -> None:
-    """Check one claimed source, fill the freed slot, and have the claims citing the source swept in a moment."""
-    source_check(source_id=source_id, token=uuid.UUID(token))
+    """Check one claimed source, and have the claims citing it swept in a moment.
+
+    Its slot goes to the next due source as soon as the fetch is over, while this page is read and recorded.
+    """
+    fetched = source_fetch(source_id=source_id, token=uuid.UUID(token))
     sources_dispatch(enqueue=_enqueue)
+    if fetched is not None:
+        source_record(fetched)
     # Also when this message was a repeat: the first delivery may have recorded its check and died before asking.
     _sweep_soon()
 

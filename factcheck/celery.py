@@ -1,7 +1,9 @@
 """The Celery app of the claim desk, configured from Django settings (CELERY_* names)."""
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 # Like wsgi.py: what runs in production defaults to the production settings (make run and the tests say local/test).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
@@ -9,3 +11,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_connections(**kwargs: Any) -> None:
+    """Around each task, as Django does around each request: drop the database connections that are broken or
+    older than CONN_MAX_AGE, and keep the others (Celery's own closing is held off by CELERY_DB_REUSE_MAX)."""
+    from django.db import close_old_connections as django_close_old_connections
+
+    django_close_old_connections()

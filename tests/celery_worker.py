@@ -59,10 +59,10 @@ def test_database_url() -> str:
 class Worker:
     """`celery -A factcheck worker` in its own process, with the test database, the given broker and settings."""
 
-    def __init__(self, broker_url: str, **env: str) -> None:
+    def __init__(self, broker_url: str, *, concurrency: int = 4, **env: str) -> None:
         self.log = tempfile.NamedTemporaryFile(prefix="factcheck-worker-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=threads", "--concurrency=4",
+            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=threads", f"--concurrency={concurrency}",
              "--without-gossip", "--without-mingle", "--loglevel=INFO"],
             cwd=ROOT,
             env={

@@ -47,7 +47,9 @@ def sources_dispatch(*, now: datetime | None = None, enqueue: Callable[[Lease], 
     """Claim the sources that are due, within the per-host and global limits, and enqueue a check of each after commit.
 
     A claimed source's next check time moves to the end of its lease: if the check is lost, the source is
-    due again then, and the late message, if it ever comes, finds another token and records nothing.
+    due again then, and the late message, if it ever comes, finds another token and records nothing. The limits
+    count the fetches under way (`Source.fetching`, within their lease): a check that has fetched its page and is
+    recording it holds its lease but no longer a slot.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -55,14 +57,8 @@ def sources_dispatch(*, now: datetime | None = None, enqueue: Callable[[Lease], 
             # Dispatchers (beat, and every finished check) take turns, so the limits hold; it lasts milliseconds.
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DISPATCH_LOCK])
-        per_host = Counter(
-            dict(
-                Source.objects.filter(lease_token__isnull=False, next_check_at__gt=now)
-                .values_list("host")
-                .annotate(count=Count("id"))
-                .order_by()
-            )
-        )
+        fetching = Source.objects.filter(fetching=True, next_check_at__gt=now)
+        per_host = Counter(dict(fetching.values_list("host").annotate(count=Count("id")).order_by()))
         free = settings.FACTCHECK_GLOBAL_CONCURRENCY - per_host.total()
         if free <= 0:
             return []
@@ -92,6 +88,7 @@ def sources_dispatch(*, now: datetime | None = None, enqueue: Callable[[Lease], 
         claimed = Source.objects.filter(pk__in=chosen, next_check_at__lte=now).update(
             lease_token=Case(*(When(pk=pk, then=Value(token)) for pk, token in tokens.items()), output_field=UUIDField()),
             next_check_at=now + settings.FACTCHECK_CHECK_LEASE,
+            fetching=True,
         )
         if claimed < len(chosen):
             taken = Source.objects.filter(pk__in=chosen).values_list("id", "lease_token")
@@ -116,11 +113,26 @@ def source_check_request(*, source_id: int) -> None:
 # --- One check --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """A claimed source as it was read before its fetch, and what the fetch brought back."""
+
+    source: Source
+    token: uuid.UUID
+    result: FetchResult
+
+
 def source_check(*, source_id: int, token: uuid.UUID, now: datetime | None = None) -> Check | None:
     """Fetch a claimed source, record the attempt, capture new content and verify the quotes that cite it.
 
     Returns None, recording nothing, when this lease is no longer the source's (a duplicate or late message).
     """
+    fetched = source_fetch(source_id=source_id, token=token)
+    return None if fetched is None else source_record(fetched, now=now)
+
+
+def source_fetch(*, source_id: int, token: uuid.UUID) -> Fetched | None:
+    """Fetch a claimed source; None, fetching nothing, when this lease is no longer the source's."""
     source = Source.objects.filter(pk=source_id, lease_token=token).first()
     if source is None:
         return None
@@ -131,22 +143,26 @@ def source_check(*, source_id: int, token: uuid.UUID, now: datetime | None = Non
         etag=source.etag if has_snapshot else "",
         last_modified=source.last_modified if has_snapshot else "",
     )
-    return _record(source=source, token=token, result=result, now=now or timezone.now())
+    # The fetch's slot is free for the next due source, while this one is recorded under its lease.
+    Source.objects.filter(pk=source_id, lease_token=token).update(fetching=False)
+    return Fetched(source, token, result)
 
 
 @transaction.atomic
-def _record(*, source: Source, token: uuid.UUID, result: FetchResult, now: datetime) -> Check | None:
-    """Write the attempt, as read before the fetch plus its outcome, if the lease is still this check's.
+def source_record(fetched: Fetched, *, now: datetime | None = None) -> Check | None:
+    """Record a fetch: the Check, a new snapshot, the source's state, its quotes, if the lease is still this check's.
 
     Only the lease's holder writes these fields, so the row read before the fetch is still current when the lease
     is; the update is a compare-and-set on the token, and writes nothing when a later lease took the source over.
     """
+    source, result, now = fetched.source, fetched.result, now or timezone.now()
     outcome = CheckOutcome(result.outcome)
     snapshot, captured = _capture(source, result, now) if outcome == CheckOutcome.OK else (None, [])
-    fields = [*_apply_outcome(source, result, now), *captured, "lease_token", "sweep_pending"]
+    fields = [*_apply_outcome(source, result, now), *captured, "lease_token", "fetching", "sweep_pending"]
     source.lease_token = None
+    source.fetching = False
     source.sweep_pending = True
-    if not Source.objects.filter(pk=source.pk, lease_token=token).update(**{name: getattr(source, name) for name in fields}):
+    if not Source.objects.filter(pk=source.pk, lease_token=fetched.token).update(**{name: getattr(source, name) for name in fields}):
         return None
     if snapshot is not None:
         snapshot.save()
@@ -275,7 +291,8 @@ def evidence_verify(
     latest = latest or source.snapshots.order_by("-fetched_at", "-id").first()
     if latest is None:
         return 0
-    evidence = list(source.evidence.select_related("cited_snapshot"))
+    # Of the snapshot each evidence was first verified against, only its fingerprint is needed.
+    evidence = list(source.evidence.select_related("cited_snapshot").defer("cited_snapshot__text", "cited_snapshot__raw_body"))
     if not evidence:
         return 0
     if page_text is None:

@@ -94,6 +94,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every task unless this is set, whatever
+# CONN_MAX_AGE says: a new PostgreSQL backend for every check. With it, a connection serves up to this many tasks,
+# and factcheck/celery.py closes it sooner when it is broken or older than CONN_MAX_AGE, as Django does per request.
+CELERY_DB_REUSE_MAX = 10_000
 
 # --- The claim desk ---------------------------------------------------------------------------
 # A claim with no decisive evidence after this long gets the `unproven` flag.
@@ -128,8 +132,11 @@ FACTCHECK_CHECK_LEASE = timedelta(seconds=env.float("FACTCHECK_CHECK_LEASE_SECON
 # At most this many checks at once per host, and in all.
 FACTCHECK_PER_HOST_CONCURRENCY = env.int("FACTCHECK_PER_HOST_CONCURRENCY", default=2)
 FACTCHECK_GLOBAL_CONCURRENCY = env.int("FACTCHECK_GLOBAL_CONCURRENCY", default=8)
-# A worker process for every check that may run at once (prefork, so that the time limits hold).
-CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=FACTCHECK_GLOBAL_CONCURRENCY)
+# Worker processes (prefork, so that the time limits hold): one for every fetch that may run at once, and half as
+# many again for the checks recording what they fetched (their slot already went to the next fetch) and the sweeps.
+CELERY_WORKER_CONCURRENCY = env.int(
+    "CELERY_WORKER_CONCURRENCY", default=FACTCHECK_GLOBAL_CONCURRENCY + max(2, FACTCHECK_GLOBAL_CONCURRENCY // 2)
+)
 # Seconds between a check and the flags sweep of the claims citing its source; the checks that end meanwhile
 # share that sweep. Whole seconds (the cache keeps a key for at least one).
 FACTCHECK_SWEEP_DELAY = env.int("FACTCHECK_SWEEP_DELAY_SECONDS", default=2)

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Check, CheckOutcome, Evidence, QuoteStatus, Snapshot, Source, SourceState, Stance
-from claims.services.checking import Lease, source_check, sources_dispatch
+from claims.services.checking import Lease, source_check, source_fetch, source_record, sources_dispatch
 from tests.celery_worker import wait_until
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
 
@@ -300,6 +300,28 @@ def test_dispatch_respects_the_per_host_and_global_limits(settings):
     # The slots are full: nothing more until a check ends or its lease runs out.
     sources_dispatch(enqueue=leases.append)
     assert Source.objects.filter(lease_token__isnull=False).count() == 5
+
+
+def test_a_check_whose_fetch_is_over_gives_its_slot_to_the_next_source_of_its_host(http_server, settings):
+    settings.FACTCHECK_PER_HOST_CONCURRENCY = 1
+    first, second = (cite(http_server.route(f"/{name}", headers=HTML, body=page(PARAGRAPHS))).source for name in ("un", "deux"))
+    now = timezone.now()
+    Source.objects.filter(pk=first.pk).update(next_check_at=now - timedelta(seconds=1))
+    Source.objects.filter(pk=second.pk).update(next_check_at=now)
+    (lease,) = sources_dispatch(enqueue=lambda lease: None)
+    assert lease.source_id == first.pk
+    assert sources_dispatch(enqueue=lambda lease: None) == []  # the host's one slot is taken
+
+    fetched = source_fetch(source_id=first.pk, token=lease.token)
+    # The first page is fetched, not recorded yet: the host's slot goes to the second one meanwhile.
+    (following,) = sources_dispatch(enqueue=lambda lease: None)
+    assert following.source_id == second.pk
+    first.refresh_from_db()
+    assert first.lease_token == lease.token  # still its check's, until the result is recorded
+    assert sources_dispatch(enqueue=lambda lease: None) == []  # one fetch at a time on the host, never two
+    assert source_record(fetched).outcome == CheckOutcome.OK
+    first.refresh_from_db()
+    assert first.lease_token is None and not first.fetching
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.db.models import Count
 
 from claims.models import Check, Flag, FlagKind, QuoteStatus, Source
@@ -63,6 +64,26 @@ def test_a_worker_checks_a_cited_page_and_sweeps_its_claims_flags(http_server, r
     assert Source.objects.get(pk=evidence.source_id).state == "alive"
     assert Source.objects.get(pk=dead.source_id).state == "dead"
     assert set(claim.flags.filter(cleared_at__isnull=True).values_list("kind", flat=True)) == {FlagKind.EVIDENCE_LOST}
+
+
+def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(http_server, redis):
+    for i in range(3):
+        EvidenceFactory(source=Source.objects.create(url=http_server.route(f"/{i}", headers=HTML, body=PAGE.encode()), host="127.0.0.1"))
+
+    # One thread, so one connection at most; CONN_MAX_AGE as in production.
+    worker = Worker(redis.url, concurrency=1, DJANGO_CONN_MAX_AGE="60")
+    try:
+        sources_dispatch(enqueue=enqueue_into(redis.url))
+        assert wait_until(lambda: worker.output().count("succeeded") == 4, timeout=60), worker.output()  # 3 checks, 1 sweep
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT backend_start FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            (opened,) = (row[0] for row in cursor.fetchall())
+    finally:
+        worker.stop()
+    # Opened for the first task and still open after the last: not a new PostgreSQL backend for every task.
+    assert opened < Check.objects.order_by("started_at").last().started_at
 
 
 def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, settings):
