@@ -14,10 +14,8 @@ from lxml import etree
 _QUOTE_MARKS = re.compile("[\"'`´‘’‚‛′″“”„‟«»‹›]")
 _DASHES = re.compile("[‐‑‒–—―−]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width spaces and joiners
-_WHITESPACE = re.compile(r"\s+")
 # French typography puts a (non-breaking) space before these; typed quotes often do not.
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" (?=[!?:;,.)\]])")
-_SPACE_AFTER_OPENING = re.compile(r"(?<=[(\[]) ")
 
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"}
 _BLOCK_TAGS = {
@@ -33,9 +31,9 @@ def normalize(text: str) -> str:
     # NFKC also turns the ellipsis into three dots and non-breaking spaces into spaces.
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", _DASHES.sub("-", _QUOTE_MARKS.sub(" ", text))).casefold()
-    text = _WHITESPACE.sub(" ", text).strip()
+    text = " ".join(text.split())  # each run of whitespace to one space; three times as fast as re.sub(r"\s+")
     text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
-    return _SPACE_AFTER_OPENING.sub("", text)
+    return text.replace("( ", "(").replace("[ ", "[")
 
 
 def quote_found(quote: str, page_text: str) -> bool:
@@ -73,7 +71,7 @@ def visible_text(html: str) -> str:
         element.tail = "\n" + (element.tail or "")
         element.text = "\n" + (element.text or "")
     body = "".join(root.itertext())
-    return _WHITESPACE.sub(" ", f"{title}\n{body}").strip()
+    return " ".join(f"{title}\n{body}".split())
 
 
 def article(html: str) -> tuple[str, str]:
@@ -101,7 +99,7 @@ FINGERPRINT_BITS = 64
 def fingerprint(text: str) -> str:
     """A 64-bit SimHash of the text's word trigrams, as 16 hex digits: close texts get close fingerprints."""
     words = normalize(text).split()
-    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    shingles = {f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)} or {" ".join(words)}
     hashes = [int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big") for shingle in shingles]
     return f"{_majority_bits(hashes):016x}"
 

@@ -51,8 +51,9 @@ def source_check_task(source_id: int, token: str) -> None:
 
     Its slot goes to the next due source as soon as the fetch is over, while this page is read and recorded.
     """
-    fetched = source_fetch(source_id=source_id, token=uuid.UUID(token))
-    sources_dispatch(enqueue=_enqueue)
+    lease = Lease(source_id, uuid.UUID(token))
+    fetched = source_fetch(source_id=lease.source_id, token=lease.token)
+    sources_dispatch(enqueue=_enqueue, fetch_over=lease)
     if fetched is not None:
         source_record(fetched)
     # Also when this message was a repeat: the first delivery may have recorded its check and died before asking.

@@ -43,13 +43,16 @@ class Lease:
 DISPATCH_LOCK = 7_201_225
 
 
-def sources_dispatch(*, now: datetime | None = None, enqueue: Callable[[Lease], None]) -> list[Lease]:
+def sources_dispatch(
+    *, now: datetime | None = None, enqueue: Callable[[Lease], None], fetch_over: Lease | None = None
+) -> list[Lease]:
     """Claim the sources that are due, within the per-host and global limits, and enqueue a check of each after commit.
 
     A claimed source's next check time moves to the end of its lease: if the check is lost, the source is
     due again then, and the late message, if it ever comes, finds another token and records nothing. The limits
     count the fetches under way (`Source.fetching`, within their lease): a check that has fetched its page and is
-    recording it holds its lease but no longer a slot.
+    recording it holds its lease but no longer a slot. `fetch_over` is the caller's own lease, whose fetch has
+    ended: its slot is given up in the same transaction (nothing happens if the lease is no longer current).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -57,6 +60,8 @@ def sources_dispatch(*, now: datetime | None = None, enqueue: Callable[[Lease], 
             # Dispatchers (beat, and every finished check) take turns, so the limits hold; it lasts milliseconds.
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DISPATCH_LOCK])
+        if fetch_over is not None:
+            Source.objects.filter(pk=fetch_over.source_id, lease_token=fetch_over.token).update(fetching=False)
         fetching = Source.objects.filter(fetching=True, next_check_at__gt=now)
         per_host = Counter(dict(fetching.values_list("host").annotate(count=Count("id")).order_by()))
         free = settings.FACTCHECK_GLOBAL_CONCURRENCY - per_host.total()
@@ -143,8 +148,6 @@ def source_fetch(*, source_id: int, token: uuid.UUID) -> Fetched | None:
         etag=source.etag if has_snapshot else "",
         last_modified=source.last_modified if has_snapshot else "",
     )
-    # The fetch's slot is free for the next due source, while this one is recorded under its lease.
-    Source.objects.filter(pk=source_id, lease_token=token).update(fetching=False)
     return Fetched(source, token, result)
 
 

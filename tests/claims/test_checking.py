@@ -313,8 +313,10 @@ def test_a_check_whose_fetch_is_over_gives_its_slot_to_the_next_source_of_its_ho
     assert sources_dispatch(enqueue=lambda lease: None) == []  # the host's one slot is taken
 
     fetched = source_fetch(source_id=first.pk, token=lease.token)
-    # The first page is fetched, not recorded yet: the host's slot goes to the second one meanwhile.
-    (following,) = sources_dispatch(enqueue=lambda lease: None)
+    assert sources_dispatch(enqueue=lambda lease: None) == []  # fetched, but only its check knows
+    assert sources_dispatch(enqueue=lambda lease: None, fetch_over=Lease(first.pk, uuid.uuid4())) == []  # not its lease
+    # The first page is fetched, not recorded yet: its check gives up the slot, and the second page gets it.
+    (following,) = sources_dispatch(enqueue=lambda lease: None, fetch_over=lease)
     assert following.source_id == second.pk
     first.refresh_from_db()
     assert first.lease_token == lease.token  # still its check's, until the result is recorded
