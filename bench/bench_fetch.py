@@ -293,6 +293,7 @@ def checked_sources() -> int:
 
 def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, latency: float, server: PageServer,
             redis_pids: list[int], redis_url: str, timeout: float, limit: int | None = None) -> E2E:
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import override_settings
 
@@ -349,7 +350,8 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
         result.machine_busy = busy / (result.elapsed * (os.cpu_count() or 1))
         result.others_cpu = max(0.0, busy - result.worker_cpu - result.postgres_cpu - result.server_cpu
                                 - result.redis_cpu - result.bench_cpu)
-        time.sleep(1.0)  # let the last sweeps commit before reading the outcome
+        # Let the sweeps the last checks asked for run and commit before reading the outcome.
+        time.sleep(settings.FACTCHECK_SWEEP_DELAY + 1.5)
         output = worker.output()
         result.worker_errors = [line for line in output.splitlines() if " ERROR" in line or "Traceback" in line][:5]
         result.sweeps = len(re.findall(r"flags_sweep_checked_task\[[-0-9a-f]+\] succeeded", output))
@@ -603,10 +605,11 @@ def seed_sweep(total_claims: int) -> tuple[int, int, int]:
         cursor.execute(
             """
             INSERT INTO claims_source (url, host, state, final_url, title, content_type, etag, last_modified,
-                raw_sha256, text_sha256, fingerprint, next_check_at, consecutive_failures, last_error, created_at)
+                raw_sha256, text_sha256, fingerprint, next_check_at, consecutive_failures, last_error, created_at,
+                fetching, sweep_pending)
             SELECT 'http://127.0.0.' || (2 + g %% 20) || ':9/sweep/' || g, '127.0.0.' || (2 + g %% 20),
                 CASE g %% 20 WHEN 0 THEN 'dead' WHEN 1 THEN 'failing' WHEN 2 THEN 'pending' ELSE 'alive' END,
-                '', '', 'text/html', '', '', '', '', '', now() + interval '365 days', 0, '', now()
+                '', '', 'text/html', '', '', '', '', '', now() + interval '365 days', 0, '', now(), false, false
             FROM generate_series(%s, %s) AS g
             """,
             [last_source + 1, want_sources],

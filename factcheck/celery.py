@@ -15,9 +15,14 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def close_old_connections(**kwargs: Any) -> None:
+def close_old_connections(sender: Any = None, **kwargs: Any) -> None:
     """Around each task, as Django does around each request: drop the database connections that are broken or
-    older than CONN_MAX_AGE, and keep the others (Celery's own closing is held off by CELERY_DB_REUSE_MAX)."""
+    older than CONN_MAX_AGE, and keep the others (Celery's own closing is held off by CELERY_DB_REUSE_MAX).
+
+    Not for a task run eagerly, in the caller's process: its connection may be in the middle of a transaction.
+    """
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
     from django.db import close_old_connections as django_close_old_connections
 
     django_close_old_connections()

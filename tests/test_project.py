@@ -57,3 +57,15 @@ def test_compose_runs_web_worker_and_beat_from_one_django_block():
     assert services["worker"]["command"].startswith("celery -A factcheck worker")
     assert services["beat"]["command"].startswith("celery -A factcheck beat")
     assert without_command[0]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+
+
+@pytest.mark.django_db
+def test_a_task_run_in_the_callers_process_leaves_the_callers_transaction_open():
+    """The worker closes old database connections around each task; a task run eagerly must not close the caller's."""
+    from claims.models import Source
+    from claims.tasks import flags_sweep_checked_task
+
+    source = Source.objects.create(url="https://example.org/a", host="example.org", sweep_pending=True)
+    flags_sweep_checked_task.apply()
+    source.refresh_from_db()  # still in the test's transaction, which the task's sweep took part in
+    assert not source.sweep_pending
