@@ -51,6 +51,8 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
     open_flags = Flag.objects.filter(cleared_at__isnull=True)
     if claim_ids is not None:
         ids = list(claim_ids)
+        if not ids:  # no claim to look at (a checked source no evidence cites any more)
+            return {"raised": 0, "cleared": 0}
         claims, open_flags = claims.filter(pk__in=ids), open_flags.filter(claim_id__in=ids)
     raised = cleared = 0
     for kind, condition in flag_conditions(now).items():

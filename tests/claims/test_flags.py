@@ -172,6 +172,16 @@ def test_the_sweep_after_checks_covers_the_claims_citing_sources_checked_since_i
     assert open_kinds(other_claim) == {FlagKind.EVIDENCE_LOST}
 
 
+def test_a_checked_source_no_evidence_cites_any_more_does_not_hold_up_the_sweep():
+    uncited = SourceFactory(sweep_pending=True)  # its evidence was deleted after the check
+    assert flags_sweep_checked() == {"raised": 0, "cleared": 0}
+    claim, _ = dead_citation(checked=True)
+    Source.objects.filter(pk=uncited.pk).update(sweep_pending=True)
+    assert flags_sweep_checked() == {"raised": 1, "cleared": 0}
+    assert open_kinds(claim) == {FlagKind.EVIDENCE_LOST}
+    assert not Source.objects.filter(sweep_pending=True).exists()
+
+
 def test_the_sweep_after_checks_takes_as_many_queries_for_thirty_checked_sources_as_for_two(django_assert_num_queries):
     for _ in range(2):
         dead_citation(checked=True)
