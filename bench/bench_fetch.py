@@ -525,7 +525,7 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int, checks_per_s
     try:
         for i, source_id in enumerate(ids, start=1):
             token = uuid.uuid4()
-            Source.objects.filter(pk=source_id).update(lease_token=token)
+            Source.objects.filter(pk=source_id).update(lease_token=token, fetching=True)
             steps = [
                 ("source_check (all)", lambda: checking.source_check(source_id=source_id, token=token)),
                 ("sources_dispatch", lambda: checking.sources_dispatch(enqueue=lambda lease: None)),

@@ -1,4 +1,4 @@
-"""Celery tasks: thin doors that take ids, load fresh rows through one service each, and never pass model instances."""
+"""Celery tasks: thin doors that take ids, load fresh rows through the services, and never pass model instances."""
 from __future__ import annotations
 
 import uuid
@@ -29,6 +29,8 @@ def _sweep_soon() -> None:
     """Ask for the sweep of checked sources' claims in FACTCHECK_SWEEP_DELAY, unless one is asked for already.
 
     Every check that ends before that sweep runs is swept by it: one sweep for all of them instead of one each.
+    The key lives as long as the countdown and is added before it starts, so the sweep runs once the key is gone:
+    a check that found the key had committed its mark before then, and one that comes later asks anew.
     """
     delay = settings.FACTCHECK_SWEEP_DELAY
     if cache.add(SWEEP_ASKED, True, timeout=delay):
@@ -53,6 +55,7 @@ def source_check_task(source_id: int, token: str) -> None:
     """
     lease = Lease(source_id, uuid.UUID(token))
     fetched = source_fetch(source_id=lease.source_id, token=lease.token)
+    # Also for a repeated message: nothing happens unless the lease's fetch has only just ended.
     sources_dispatch(enqueue=_enqueue, fetch_over=lease)
     if fetched is not None:
         source_record(fetched)

@@ -4,6 +4,7 @@ from typing import Any
 
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 # Like wsgi.py: what runs in production defaults to the production settings (make run and the tests say local/test).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
@@ -15,7 +16,7 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def close_old_connections(sender: Any = None, **kwargs: Any) -> None:
+def close_broken_or_expired_connections(sender: Any = None, **kwargs: Any) -> None:
     """Around each task, as Django does around each request: drop the database connections that are broken or
     older than CONN_MAX_AGE, and keep the others (Celery's own closing is held off by CELERY_DB_REUSE_MAX).
 
@@ -23,6 +24,4 @@ def close_old_connections(sender: Any = None, **kwargs: Any) -> None:
     """
     if getattr(getattr(sender, "request", None), "is_eager", False):
         return
-    from django.db import close_old_connections as django_close_old_connections
-
-    django_close_old_connections()
+    close_old_connections()

@@ -131,14 +131,21 @@ def source_check(*, source_id: int, token: uuid.UUID, now: datetime | None = Non
     """Fetch a claimed source, record the attempt, capture new content and verify the quotes that cite it.
 
     Returns None, recording nothing, when this lease is no longer the source's (a duplicate or late message).
+    The whole check in one call, as the tests and the benchmark run it; the worker's task runs the same two
+    steps with a dispatch between them, then asks for the flags sweep.
     """
     fetched = source_fetch(source_id=source_id, token=token)
     return None if fetched is None else source_record(fetched, now=now)
 
 
 def source_fetch(*, source_id: int, token: uuid.UUID) -> Fetched | None:
-    """Fetch a claimed source; None, fetching nothing, when this lease is no longer the source's."""
-    source = Source.objects.filter(pk=source_id, lease_token=token).first()
+    """Fetch a claimed source; None, fetching nothing, when this lease is no longer the source's.
+
+    A lease fetches once: when its fetch is over (the same message delivered again after its recording failed or
+    its worker died), this fetches nothing, since the slot is given up; the source is due again when the lease
+    runs out.
+    """
+    source = Source.objects.filter(pk=source_id, lease_token=token, fetching=True).first()
     if source is None:
         return None
     # A conditional request only helps when there is a snapshot to fall back on (its text hash says so).
@@ -165,7 +172,9 @@ def source_record(fetched: Fetched, *, now: datetime | None = None) -> Check | N
     source.lease_token = None
     source.fetching = False
     source.sweep_pending = True
-    if not Source.objects.filter(pk=source.pk, lease_token=fetched.token).update(**{name: getattr(source, name) for name in fields}):
+    # The compare-and-set is also the row lock that evidence edits wait for (`_wait_for_check`): it comes first.
+    values = {name: getattr(source, name) for name in fields}
+    if not Source.objects.filter(pk=source.pk, lease_token=fetched.token).update(**values):
         return None
     if snapshot is not None:
         snapshot.save()

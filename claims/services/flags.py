@@ -43,8 +43,8 @@ def flag_conditions(now: datetime) -> dict[FlagKind, Q | Exists]:
 def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None = None) -> dict[str, int]:
     """Raise every flag whose condition holds and clear every open flag whose condition no longer holds.
 
-    `claim_ids` limits the sweep to those claims (after a check, the claims citing that source). Returns how
-    many flags were raised and cleared. Two statements per kind, whatever the number of claims.
+    `claim_ids` limits the sweep to those claims (after checks, the claims citing the checked sources). Returns
+    how many flags were raised and cleared. Two statements per kind, whatever the number of claims.
     """
     now = now or timezone.now()
     claims: QuerySet[Claim] = Claim.objects.all()
@@ -69,22 +69,29 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
     return {"raised": raised, "cleared": cleared}
 
 
-@transaction.atomic
 def flags_sweep_checked(*, now: datetime | None = None) -> dict[str, int]:
     """Sweep the claims citing the sources checked since this last ran: one sweep for many checks.
 
-    Every recorded check marks its source (`Source.sweep_pending`); the marks are cleared in the transaction that
-    sweeps, so a sweep that fails leaves them for the next one. A check recording meanwhile holds its source's
-    row, which this waits for: that check's mark is swept now, or by the sweep its own end asks for.
+    Every recorded check marks its source (`Source.sweep_pending`). The marks are taken and cleared in a short
+    transaction of their own, which skips rows that others hold (a check recording: it asks for another sweep
+    once it has committed), so that the sweep itself keeps no source locked: an editor's evidence edit locks the
+    claim, then waits for its source. If the sweep fails, the marks are put back for the next one; beat's sweep of
+    every claim, every 10 minutes, catches up with anything else.
     """
-    checked = list(Source.objects.select_for_update().filter(sweep_pending=True).order_by("id").values_list("id", flat=True))
-    if not checked:
-        return {"raised": 0, "cleared": 0}
-    Source.objects.filter(pk__in=checked).update(sweep_pending=False)
-    return flags_sweep(
-        claim_ids=Evidence.objects.filter(source_id__in=checked).values_list("claim_id", flat=True).distinct(),
-        now=now,
-    )
+    with transaction.atomic():
+        marked = Source.objects.select_for_update(skip_locked=True).filter(sweep_pending=True)
+        checked = list(marked.values_list("id", flat=True))
+        if not checked:
+            return {"raised": 0, "cleared": 0}
+        Source.objects.filter(pk__in=checked).update(sweep_pending=False)
+    try:
+        return flags_sweep(
+            claim_ids=Evidence.objects.filter(source_id__in=checked).values_list("claim_id", flat=True).distinct(),
+            now=now,
+        )
+    except Exception:
+        Source.objects.filter(pk__in=checked).update(sweep_pending=True)
+        raise
 
 
 def _insert_flags(claims: QuerySet[Claim], *, kind: FlagKind, now: datetime) -> int:

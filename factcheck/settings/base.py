@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -138,8 +139,10 @@ CELERY_WORKER_CONCURRENCY = env.int(
     "CELERY_WORKER_CONCURRENCY", default=FACTCHECK_GLOBAL_CONCURRENCY + max(2, FACTCHECK_GLOBAL_CONCURRENCY // 2)
 )
 # Seconds between a check and the flags sweep of the claims citing its source; the checks that end meanwhile
-# share that sweep. Whole seconds (the cache keeps a key for at least one).
+# share that sweep. Whole seconds, at least one: the cache keeps keys for whole seconds.
 FACTCHECK_SWEEP_DELAY = env.int("FACTCHECK_SWEEP_DELAY_SECONDS", default=2)
+if FACTCHECK_SWEEP_DELAY < 1:
+    raise ImproperlyConfigured("FACTCHECK_SWEEP_DELAY_SECONDS must be a whole number of seconds, 1 or more.")
 # Fingerprint bits (of 64) that must differ for a page's change to count as material.
 FACTCHECK_MATERIAL_CHANGE_BITS = env.int("FACTCHECK_MATERIAL_CHANGE_BITS", default=10)
 

@@ -428,6 +428,23 @@ def test_a_check_whose_lease_ran_out_during_the_fetch_records_nothing(http_serve
     assert source_check(source_id=source.pk, token=second.token).outcome == CheckOutcome.OK
 
 
+def test_a_lease_fetches_once_even_when_its_message_comes_again(http_server, settings):
+    settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
+    source = cite(http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))).source
+    t0 = timezone.now()
+    Source.objects.filter(pk=source.pk).update(next_check_at=t0)
+    (lease,) = sources_dispatch(now=t0, enqueue=lambda lease: None)
+    assert source_fetch(source_id=source.pk, token=lease.token) is not None
+    sources_dispatch(now=t0, enqueue=lambda lease: None, fetch_over=lease)
+
+    # The same message again (its recording failed, or its worker died): the slot is given up, so no second fetch.
+    assert source_fetch(source_id=source.pk, token=lease.token) is None
+    assert http_server.paths_requested() == ["/a"]
+    # The lease runs out and the source is checked again.
+    (again,) = sources_dispatch(now=t0 + timedelta(minutes=6), enqueue=lambda lease: None)
+    assert source_check(source_id=source.pk, token=again.token).outcome == CheckOutcome.OK
+
+
 @pytest.mark.django_db(transaction=True)
 def test_evidence_added_while_a_check_records_is_checked_again_soon():
     """The new evidence waits for the check's transaction, then finds the source free and makes it due now."""

@@ -1,8 +1,9 @@
 """The flags sweep raises and clears each kind exactly as PRODUCT.md defines it, in a fixed number of queries."""
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -180,6 +181,35 @@ def test_a_checked_source_no_evidence_cites_any_more_does_not_hold_up_the_sweep(
     assert flags_sweep_checked() == {"raised": 1, "cleared": 0}
     assert open_kinds(claim) == {FlagKind.EVIDENCE_LOST}
     assert not Source.objects.filter(sweep_pending=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_after_checks_neither_waits_for_nor_loses_a_source_another_transaction_holds():
+    held_claim, held = dead_citation(checked=True)
+    free_claim, _ = dead_citation(checked=True)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # as a check recording this source does, or an evidence edit waiting for it
+        try:
+            with transaction.atomic():
+                Source.objects.select_for_update().get(pk=held.pk)
+                holding.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        holding.wait(timeout=10)
+        assert flags_sweep_checked() == {"raised": 1, "cleared": 0}  # at once, without waiting for the other
+    finally:
+        release.set()
+        holder.join()
+    assert open_kinds(free_claim) == {FlagKind.EVIDENCE_LOST}
+    assert open_kinds(held_claim) == set()
+    assert flags_sweep_checked() == {"raised": 1, "cleared": 0}  # its mark was left for the next sweep
+    assert open_kinds(held_claim) == {FlagKind.EVIDENCE_LOST}
 
 
 def test_the_sweep_after_checks_takes_as_many_queries_for_thirty_checked_sources_as_for_two(django_assert_num_queries):
