@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError
 
-from claims.services.checking import Lease, source_fetch, source_record, sources_dispatch
+from claims.services.checking import Lease, source_fetch, source_record, sources_dispatch, sources_rest_uncited
 from claims.services.flags import flags_sweep, flags_sweep_checked
 
 # A check's fetch is bounded by FACTCHECK_FETCH_TOTAL_TIMEOUT; the limits leave room for extraction and storage
@@ -72,6 +72,7 @@ def flags_sweep_checked_task() -> None:
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)
 def sources_dispatch_task() -> None:
     """Every minute: claim the sources that are due and send their checks to the workers."""
+    sources_rest_uncited()
     sources_dispatch(enqueue=_enqueue)
 
 

@@ -103,6 +103,21 @@ def sources_dispatch(
     return leases
 
 
+def sources_rest_uncited(*, now: datetime | None = None) -> int:
+    """Give the due sources that no evidence cites any more their next check a check interval from now.
+
+    The dispatch passes them over (no quote to verify), but they would stay first in the due order, to be passed
+    over again by every dispatch. Only sources due for longer than a lease: one that evidence has just cited
+    again was made due now, and is left to the dispatch. Returns how many were moved.
+    """
+    now = now or timezone.now()
+    return (
+        Source.objects.filter(next_check_at__lte=now - settings.FACTCHECK_CHECK_LEASE, lease_token__isnull=True)
+        .exclude(Exists(Evidence.objects.filter(source=OuterRef("pk"))))
+        .update(next_check_at=now + settings.FACTCHECK_CHECK_INTERVAL)
+    )
+
+
 def source_check_request(*, source_id: int) -> None:
     """Ask for a check of this source now: it becomes due (unless a check is under way) and, once the
     transaction commits, a dispatch runs instead of waiting for the next minute's."""

@@ -10,7 +10,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Check, CheckOutcome, Evidence, QuoteStatus, Snapshot, Source, SourceState, Stance
-from claims.services.checking import Lease, source_check, source_fetch, source_record, sources_dispatch
+from claims.services.checking import (
+    Lease,
+    source_check,
+    source_fetch,
+    source_record,
+    sources_dispatch,
+    sources_rest_uncited,
+)
 from tests.celery_worker import wait_until
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
 
@@ -284,6 +291,22 @@ def test_a_source_no_evidence_cites_is_not_checked():
     assert [lease.source_id for lease in leases] == [cited.pk]
     uncited.refresh_from_db()
     assert uncited.lease_token is None
+
+
+def test_sources_no_evidence_cites_any_more_rest_instead_of_staying_first_in_line(settings):
+    settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
+    settings.FACTCHECK_CHECK_INTERVAL = timedelta(hours=24)
+    now = timezone.now()
+    (cited,) = due_sources(1, "a.example")
+    orphan = SourceFactory(next_check_at=now - timedelta(days=3))  # its evidence was deleted long ago
+    cited_again = SourceFactory(next_check_at=now)  # evidence cites it again, in a transaction not yet committed
+
+    assert sources_rest_uncited(now=now) == 1
+    orphan.refresh_from_db()
+    cited_again.refresh_from_db()
+    assert orphan.next_check_at == now + timedelta(hours=24)
+    assert cited_again.next_check_at == now
+    assert [lease.source_id for lease in sources_dispatch(now=now, enqueue=lambda lease: None)] == [cited.pk]
 
 
 def test_dispatch_respects_the_per_host_and_global_limits(settings):
