@@ -533,6 +533,12 @@ class _GuardedTransport(httpx.BaseTransport):
             self._pool.close()
 
 
+def prepare() -> None:
+    """Load what every fetch of the process shares, the CA bundle: a worker calls it before forking its pool, so
+    that each pool process inherits it instead of loading it again (tens of milliseconds) for its first check."""
+    _ssl_context()
+
+
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     # Certificates from certifi, never from SSL_CERT_FILE and friends in the environment. Loading the bundle costs

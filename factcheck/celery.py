@@ -3,7 +3,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 from django.db import close_old_connections
 
 # Like wsgi.py: what runs in production defaults to the production settings (make run and the tests say local/test).
@@ -25,3 +25,11 @@ def close_broken_or_expired_connections(sender: Any = None, **kwargs: Any) -> No
     if getattr(getattr(sender, "request", None), "is_eager", False):
         return
     close_old_connections()
+
+
+@worker_init.connect
+def prepare_the_fetcher(**kwargs: Any) -> None:
+    """In the worker's main process, before its pool forks: load what every fetch shares, once for all processes."""
+    from claims import fetching
+
+    fetching.prepare()
