@@ -16,8 +16,7 @@ from claims.services.flags import flags_sweep, flags_sweep_checked
 # delivered a second time (and if it were, its lease would keep it from being recorded twice).
 CHECK_SOFT_LIMIT = settings.FACTCHECK_FETCH_TOTAL_TIMEOUT + 40
 CHECK_HARD_LIMIT = CHECK_SOFT_LIMIT + 30
-
-
+# The cache key that says a sweep after checks is asked for (see _sweep_soon).
 SWEEP_ASKED = "claims:flags-sweep-checked-asked"
 
 
@@ -55,7 +54,7 @@ def source_check_task(source_id: int, token: str) -> None:
     """
     lease = Lease(source_id, uuid.UUID(token))
     fetched = source_fetch(source_id=lease.source_id, token=lease.token)
-    # Also for a repeated message: nothing happens unless the lease's fetch has only just ended.
+    # For a repeated message too: giving up a slot already given up changes nothing, and free slots are filled.
     sources_dispatch(enqueue=_enqueue, fetch_over=lease)
     if fetched is not None:
         source_record(fetched)
