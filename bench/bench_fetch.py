@@ -89,28 +89,24 @@ def cpu_seconds(pids: list[int], *, tree: bool = True) -> float:
         except psutil.Error:
             continue
         for proc in procs:
-            if proc.pid in seen:
-                continue
-            seen.add(proc.pid)
-            try:
-                t = proc.cpu_times()
-                total += t.user + t.system + t.children_user + t.children_system
-            except psutil.Error:
-                pass
+            if proc.pid not in seen:
+                seen.add(proc.pid)
+                total += process_cpu(proc)
     return total
+
+
+def process_cpu(proc: psutil.Process) -> float:
+    """User+system seconds of a process and of its children that exited; 0 if it is gone."""
+    try:
+        t = proc.cpu_times()
+    except psutil.Error:
+        return 0.0
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def postgres_cpu() -> float:
     """All PostgreSQL processes of the machine (live ones, plus the backends that exited, via the postmaster)."""
-    total = 0.0
-    for proc in psutil.process_iter(["name"]):
-        try:
-            if proc.info["name"] in ("postgres", "postmaster"):
-                t = proc.cpu_times()
-                total += t.user + t.system + t.children_user + t.children_system
-        except psutil.Error:
-            pass
-    return total
+    return sum(process_cpu(proc) for proc in psutil.process_iter(["name"]) if proc.info["name"] in ("postgres", "postmaster"))
 
 
 def machine_busy() -> float:
@@ -147,44 +143,6 @@ class PageServer:
                 self.process.wait(timeout=10)
         self.out.close()
         os.unlink(self.out.name)
-
-
-class Worker:
-    """The production worker command (`celery -A factcheck worker --loglevel=INFO`): prefork, default concurrency."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--loglevel=INFO"],
-            # CELERY_WORKER_CONCURRENCY is left out: the settings' default applies (the global limit and half again).
-            cwd=ROOT,
-            env={**{k: v for k, v in os.environ.items() if k != "CELERY_WORKER_CONCURRENCY"}, **env},
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if "ready." in self.output():
-                return
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the worker exited:\n{self.output()[-3000:]}")
-            time.sleep(0.1)
-        raise RuntimeError(f"the worker did not get ready:\n{self.output()[-3000:]}")
-
-    def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-            except ProcessLookupError:
-                pass
-        self.log.close()
-        os.unlink(self.log.name)
 
 
 # --- Data -----------------------------------------------------------------------------------------------------
@@ -272,17 +230,6 @@ class E2E:
     timed_out: bool = False
 
 
-def enqueue_into(broker_url: str):
-    from claims.tasks import source_check_task
-    from factcheck.celery import app
-
-    def enqueue(lease) -> None:
-        with app.connection_for_write(broker_url) as conn:
-            source_check_task.apply_async((lease.source_id, str(lease.token)), connection=conn)
-
-    return enqueue
-
-
 def checked_sources() -> int:
     from django.db import connection
 
@@ -299,14 +246,12 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
 
     from claims.models import Check, Evidence, Flag, Snapshot
     from claims.services.checking import sources_dispatch
+    from tests.celery_worker import Worker, enqueue_into
 
     effective = min(global_limit, n_hosts * per_host)
     result = E2E(per_host, global_limit, effective, effective / latency, min(limit or n_hosts * n_pages, n_hosts * n_pages))
     seed_sources(n_hosts, n_pages, server.port, limit)
     env = {
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings.test",
-        "DATABASE_URL": os.environ["DATABASE_URL"],
-        "REDIS_URL": redis_url,
         "FACTCHECK_PER_HOST_CONCURRENCY": str(per_host),
         "FACTCHECK_GLOBAL_CONCURRENCY": str(global_limit),
         # As in production: a worker process keeps its database connection from one check to the next.
@@ -314,7 +259,8 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     log(f"end to end: per host {per_host}, global {global_limit}; starting the worker")
-    worker = Worker(env)
+    # The production pool: prefork, CELERY_WORKER_CONCURRENCY left to its default (the global limit and half again).
+    worker = Worker(redis_url, concurrency=None, ready_timeout=120, **env)
     try:
         time.sleep(1.0)
         result.processes = 1 + len(psutil.Process(worker.process.pid).children(recursive=True))

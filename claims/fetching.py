@@ -335,12 +335,12 @@ def _read(
             raise httpx.ReadTimeout("total timeout")
     trace.bytes_received = response.num_bytes_downloaded
 
-    text, charset = "", ""
+    data, text, charset = bytes(body), "", ""
     if trace.content_type in TEXT_TYPES:
-        text, charset = _decode(bytes(body), media_type=trace.content_type, declared=response.charset_encoding)
+        text, charset = _decode(data, media_type=trace.content_type, declared=response.charset_encoding)
     return trace.result(
         "ok",
-        body=bytes(body),
+        body=data,
         text=text,
         charset=charset,
         etag=headers.get("etag", ""),

@@ -411,7 +411,3 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
-
-    @property
-    def is_open(self) -> bool:
-        return self.cleared_at is None

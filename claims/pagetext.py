@@ -36,10 +36,13 @@ def normalize(text: str) -> str:
     return text.replace("( ", "(").replace("[ ", "[")
 
 
-def quote_found(quote: str, page_text: str) -> bool:
-    """Is the quoted passage on the page, whatever quotes, apostrophes, dashes and spaces either side used?"""
+def quote_found(quote: str, normalized_page: str) -> bool:
+    """Is the quoted passage on the page, whatever quotes, apostrophes, dashes and spaces either side used?
+
+    The page comes as normalize() gives it, so that a page cited by several quotes is normalized once.
+    """
     wanted = normalize(quote)
-    return bool(wanted) and wanted in normalize(page_text)
+    return bool(wanted) and wanted in normalized_page
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:

@@ -40,11 +40,7 @@ def claim_list() -> QuerySet[Claim]:
 
 def claim_evidence(claim: Claim) -> QuerySet[Evidence]:
     """A claim's evidence with each source's state and who added it."""
-    return claim.evidence.select_related("source", "added_by", "quote_override_by", "snapshot")
-
-
-def claim_transitions(claim: Claim) -> QuerySet[Transition]:
-    return claim.transitions.select_related("by").order_by("at", "id")
+    return claim.evidence.select_related("source", "added_by")
 
 
 # --- The API's reads ---------------------------------------------------------------------------
@@ -95,7 +91,7 @@ def source_list() -> QuerySet[Source]:
 
 
 def source_checks(source: Source) -> QuerySet[Check]:
-    return source.checks.select_related("snapshot").order_by("-started_at", "-id")
+    return source.checks.order_by("-started_at", "-id")
 
 
 def claim_history_records(claim: Claim, *, limit: int) -> tuple[list[Any], list[Any], list[Transition]]:
@@ -251,7 +247,7 @@ def factcheck_evidence(factcheck: PublishedFactCheck) -> list[Evidence]:
     if factcheck.reopened_at is None:
         return list(
             claim_evidence(claim)
-            .select_related("cited_snapshot")
+            .select_related("snapshot", "cited_snapshot")
             .defer("snapshot__raw_body", "snapshot__text", "cited_snapshot__raw_body", "cited_snapshot__text")
             .order_by("added_at", "id")
         )

@@ -1,4 +1,4 @@
-"""A throwaway Redis and real Celery worker processes for the integration tests, on loopback only."""
+"""A throwaway Redis and real Celery worker processes, on loopback only: for the integration tests and bench-fetch."""
 from __future__ import annotations
 
 import os
@@ -9,9 +9,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.db import connection
+
+if TYPE_CHECKING:
+    from claims.services.checking import Lease
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,25 +56,44 @@ class ThrowawayRedis:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def test_database_url() -> str:
-    """The database the test run is using, for the worker process to use too."""
+def database_url() -> str:
+    """The database this process is using (the test database, or the benchmark's), for the worker to use too."""
     db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def enqueue_into(broker_url: str) -> Callable[[Lease], None]:
+    """What sources_dispatch calls to enqueue a check, sending it to the given broker (a throwaway redis)."""
+    from claims.tasks import source_check_task
+    from factcheck.celery import app
+
+    def enqueue(lease: Lease) -> None:
+        with app.connection_for_write(broker_url) as conn:
+            source_check_task.apply_async((lease.source_id, str(lease.token)), connection=conn)
+
+    return enqueue
 
 
 class Worker:
-    """`celery -A factcheck worker` in its own process, with the test database, the given broker and settings."""
+    """`celery -A factcheck worker` in its own process, with this process's database, the given broker and settings.
 
-    def __init__(self, broker_url: str, *, concurrency: int = 4, **env: str) -> None:
+    `concurrency`: threads of a thread pool, as the tests run it; None for the production prefork pool with the
+    settings' default concurrency, as the benchmark runs it.
+    """
+
+    def __init__(self, broker_url: str, *, concurrency: int | None = 4, ready_timeout: float = 60, **env: str) -> None:
         self.log = tempfile.NamedTemporaryFile(prefix="factcheck-worker-", suffix=".log", delete=False)  # noqa: SIM115
+        pool = ["--pool=threads", f"--concurrency={concurrency}"] if concurrency is not None else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=threads", f"--concurrency={concurrency}",
+            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", *pool,
              "--without-gossip", "--without-mingle", "--loglevel=INFO"],
             cwd=ROOT,
             env={
-                **os.environ,
+                # The pool's size comes from `concurrency` or the settings, never from the caller's environment.
+                **{name: value for name, value in os.environ.items() if name != "CELERY_WORKER_CONCURRENCY"},
                 "DJANGO_SETTINGS_MODULE": "factcheck.settings.test",
-                "DATABASE_URL": test_database_url(),
+                "DATABASE_URL": database_url(),
                 "REDIS_URL": broker_url,
                 **env,
             },
@@ -76,7 +101,7 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait_for("ready.")
+        self._wait_for("ready.", ready_timeout)
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
@@ -100,7 +125,7 @@ class Worker:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
         self.log.close()

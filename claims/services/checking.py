@@ -324,13 +324,14 @@ def evidence_verify(
         return 0
     if page_text is None:
         page_text = snapshot_visible_text(latest) if any(item.quote for item in evidence) else ""
+    page = pagetext.normalize(page_text)
     now = now or timezone.now()
     for item in evidence:
         if item.quote and not page_text.strip():
             # A page whose text the desk cannot read (a PDF): the quote is neither found nor missing.
             item.quote_status = QuoteStatus.UNVERIFIED
         elif item.quote:
-            item.quote_status = QuoteStatus.FOUND if pagetext.quote_found(item.quote, page_text) else QuoteStatus.MISSING
+            item.quote_status = QuoteStatus.FOUND if pagetext.quote_found(item.quote, page) else QuoteStatus.MISSING
         item.snapshot = latest
         item.quote_checked_at = now
         item.cited_snapshot = item.cited_snapshot or latest

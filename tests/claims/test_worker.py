@@ -11,7 +11,7 @@ from claims.models import Check, Flag, FlagKind, QuoteStatus, Source
 from claims.services.checking import Lease, sources_dispatch
 from claims.tasks import CHECK_HARD_LIMIT, source_check_task
 from factcheck.celery import app
-from tests.celery_worker import ThrowawayRedis, Worker, wait_until
+from tests.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
 from tests.factories import ClaimFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,14 +25,6 @@ def redis():
     server = ThrowawayRedis()
     yield server
     server.stop()
-
-
-def enqueue_into(broker_url: str):
-    def enqueue(lease: Lease) -> None:
-        with app.connection_for_write(broker_url) as conn:
-            source_check_task.apply_async((lease.source_id, str(lease.token)), connection=conn)
-
-    return enqueue
 
 
 def test_the_default_time_limits_stay_below_the_visibility_timeout():
