@@ -1,9 +1,33 @@
-"""Shared fixtures: one user per role, and claims at each step of the workflow."""
+"""Shared fixtures: a guard on every connection, one user per role, and claims at each step of the workflow."""
+import ipaddress
+import socket
+
 import pytest
 from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, QuoteStatus, Stance, Transition
 from tests.factories import ClaimFactory, EvidenceFactory, UserFactory, rating
+
+LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+
+
+@pytest.fixture(autouse=True)
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every address a test's process connects to. Anything outside 127.0.0.0/8 is refused before the socket
+    connects, so that no test reaches another address even if the fetcher's own guard were broken."""
+    attempted: list[str] = []
+    real_connect = socket.socket.connect
+
+    def connect(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]  # type: ignore[index]
+            attempted.append(host)
+            if ipaddress.ip_address(host) not in LOOPBACK:
+                raise ConnectionRefusedError(f"test guard: no connection outside 127.0.0.0/8 ({host})")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempted
 
 
 @pytest.fixture

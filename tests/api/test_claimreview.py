@@ -71,8 +71,13 @@ def test_no_claimreview_before_publication(status, make_claim, api, editor):
 
 def test_a_fact_check_being_corrected_keeps_the_claimreview_of_its_published_version(published, api, editor):
     published_review = api(editor).get(f"/api/v1/claims/{published.pk}/claimreview/").json()
-    api(editor).post(f"/api/v1/claims/{published.pk}/transitions/", {"to": "researching", "comment": "Erreur."}, format="json")
-    api(editor).patch(f"/api/v1/claims/{published.pk}/", {"text": "Texte en cours de correction."}, format="json")
+    reopened = api(editor).post(
+        f"/api/v1/claims/{published.pk}/transitions/", {"to": "researching", "comment": "Erreur."}, format="json"
+    )
+    assert reopened.status_code == 200, reopened.json()
+    edited = api(editor).patch(f"/api/v1/claims/{published.pk}/", {"text": "Texte en cours de correction."}, format="json")
+    assert edited.status_code == 200, edited.json()
+    assert edited.json()["status"] == "researching"
 
     response = api(editor).get(f"/api/v1/claims/{published.pk}/claimreview/")
     assert response.status_code == 200

@@ -265,12 +265,13 @@ def test_retry_after_is_honoured_and_is_not_a_failure(http_server, status, retry
     assert source.next_check_at == now + timedelta(seconds=int(retry_after))
 
 
-def test_a_redirect_to_a_private_address_blocks_the_source(http_server):
+def test_a_redirect_to_a_private_address_blocks_the_source(http_server, connections):
     source = cite(http_server.redirect("/r", "http://10.1.2.3/admin")).source
     check = check_now(source)
     source.refresh_from_db()
     assert (check.outcome, source.state) == ("blocked", "blocked")
     assert source.last_error
+    assert "10.1.2.3" not in connections  # refused by the fetcher before any connection was tried
 
 
 # --- Dispatch ---------------------------------------------------------------------------------
@@ -481,24 +482,28 @@ def test_evidence_added_while_a_check_records_is_checked_again_soon():
     EvidenceFactory(claim=claim, source=source)
     later = timezone.now() + timedelta(minutes=5)
     check_recording, added = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
 
     def check_that_records() -> None:
-        # What _record does: lock the source, write the result, clear the lease.
+        # What source_record does: take the source's row, write the result, clear the lease.
         try:
             with transaction.atomic():
                 Source.objects.select_for_update().filter(pk=source.pk).update(lease_token=uuid.uuid4(), next_check_at=later)
                 check_recording.set()
                 added.wait(timeout=0.5)
                 Source.objects.filter(pk=source.pk).update(lease_token=None, next_check_at=timezone.now() + timedelta(days=1))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
         finally:
             connection.close()
 
     recorder = threading.Thread(target=check_that_records)
     recorder.start()
-    check_recording.wait(timeout=10)
+    assert check_recording.wait(timeout=10), failures
     evidence_add(claim=claim, url="https://example.org/enquete", stance=Stance.REFUTES, quote="aucune preuve", by=researcher)
     added.set()
     recorder.join()
+    assert not failures
 
     source.refresh_from_db()
     assert source.lease_token is None

@@ -17,24 +17,6 @@ PAGE = b"<!doctype html><html><head><title>Budget</title></head><body><p>Le budg
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
-@pytest.fixture(autouse=True)
-def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every address a test connects to. Anything outside 127.0.0.0/8 is stopped before the socket connects."""
-    attempted: list[str] = []
-    real_connect = socket.socket.connect
-
-    def connect(sock: socket.socket, address: object) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            host = address[0]  # type: ignore[index]
-            attempted.append(host)
-            if ipaddress.ip_address(host) not in LOOPBACK:
-                raise ConnectionRefusedError(f"test guard: no connection outside 127.0.0.0/8 ({host})")
-        return real_connect(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return attempted
-
-
 class FakeDNS:
     """Names a test made up resolve to what it says; any other name fails, so no test ever asks the real DNS."""
 

@@ -20,8 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLAIM = "DeepSeek n’a dépensé que six millions de dollars pour entraîner son modèle."
 QUOTE = "Pour l’instant, aucune preuve n’a été présentée."
 
-# The page's own words, in English. Until the French catalog is compiled, gettext returns them unchanged and the
-# French page shows them in English; once it is, the French page must show each one's translation.
 # Strings of the page's frame, which the French page must show in French and only in French.
 UI_STRINGS = ["Our verdict", "Evidence", "Live page", "Skip to the content", "All fact-checks", "Language"]
 
