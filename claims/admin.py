@@ -59,7 +59,7 @@ class OpenFlagFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         if self.value() in FlagKind.values:
-            return queryset.filter(flags__kind=self.value(), flags__cleared_at__isnull=True)
+            return selectors.claims_with_open_flag(queryset, self.value())
         return queryset
 
 

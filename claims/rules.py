@@ -13,6 +13,11 @@ VIEWER, RESEARCHER, EDITOR = "viewer", "researcher", "editor"
 
 S = ClaimStatus
 
+# The move that reopens a published fact-check for a correction; its comment is the published correction note.
+REOPEN = (S.PUBLISHED, S.RESEARCHING)
+# The statuses of a reopened fact-check while the desk works on it: still public, as last published.
+BEING_CORRECTED = (S.RESEARCHING, S.IN_REVIEW)
+
 # Every allowed move, with the permission it takes. Researchers hold change_claim; editors also the others.
 MOVES: dict[tuple[ClaimStatus, ClaimStatus], str] = {
     (S.DRAFT, S.RESEARCHING): "claims.change_claim",
@@ -23,11 +28,11 @@ MOVES: dict[tuple[ClaimStatus, ClaimStatus], str] = {
     (S.DRAFT, S.REJECTED): "claims.reject_claim",
     (S.RESEARCHING, S.REJECTED): "claims.reject_claim",
     (S.IN_REVIEW, S.REJECTED): "claims.reject_claim",
-    (S.PUBLISHED, S.RESEARCHING): "claims.reopen_claim",
+    REOPEN: "claims.reopen_claim",
 }
 
 # Moves that must say why: a rejection, and a reopening (its comment is the published correction note).
-COMMENT_REQUIRED = {(S.DRAFT, S.REJECTED), (S.RESEARCHING, S.REJECTED), (S.IN_REVIEW, S.REJECTED), (S.PUBLISHED, S.RESEARCHING)}
+COMMENT_REQUIRED = {(S.DRAFT, S.REJECTED), (S.RESEARCHING, S.REJECTED), (S.IN_REVIEW, S.REJECTED), REOPEN}
 
 # The button each move gets in the admin, named for what the person does.
 MOVE_LABELS = {
@@ -38,7 +43,7 @@ MOVE_LABELS = {
     (S.DRAFT, S.REJECTED): _("Reject"),
     (S.RESEARCHING, S.REJECTED): _("Reject"),
     (S.IN_REVIEW, S.REJECTED): _("Reject"),
-    (S.PUBLISHED, S.RESEARCHING): _("Reopen for a correction"),
+    REOPEN: _("Reopen for a correction"),
 }
 
 
@@ -48,12 +53,21 @@ def move_permission(from_status: str, to_status: str) -> str | None:
 
 
 def moves_for(user: User, claim: Claim) -> list[ClaimStatus]:
-    """The statuses this user's role may move this claim to (the rules may still refuse when they try)."""
+    """The statuses this user's role may move this claim to, as buttons and the API's `moves` offer them.
+
+    A move whose rule can never hold for this claim (rejecting a fact-check once published) is not offered; the
+    readiness rules may still refuse when they try.
+    """
     return [
         to
         for (frm, to), permission in MOVES.items()
-        if frm == claim.status and user.has_perm(permission)
+        if frm == claim.status and user.has_perm(permission) and (to != ClaimStatus.REJECTED or may_be_rejected(claim))
     ]
+
+
+def may_be_rejected(claim: Claim) -> bool:
+    """A fact-check once published stays public: it is corrected, never rejected."""
+    return not was_published(claim)
 
 
 def can_read_desk(user: User) -> bool:

@@ -24,11 +24,17 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
+from claims import rules
 from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, Rating, Snapshot, Source, Transition
 
 
 def open_flags() -> QuerySet[Flag]:
     return Flag.objects.filter(cleared_at__isnull=True).order_by("kind")
+
+
+def claims_with_open_flag(claims: QuerySet[Claim], kind: str) -> QuerySet[Claim]:
+    """The claims among these with an open flag of this kind (the admin's and the API's flag filter)."""
+    return claims.filter(flags__kind=kind, flags__cleared_at__isnull=True)
 
 
 def claim_list() -> QuerySet[Claim]:
@@ -108,10 +114,8 @@ def claim_history_records(claim: Claim, *, limit: int) -> tuple[list[Any], list[
 
 # --- The public pages' reads -------------------------------------------------------------------
 
-# A fact-check reopened for a correction stays public, as last published, while the desk works on it.
-BEING_CORRECTED = (ClaimStatus.RESEARCHING, ClaimStatus.IN_REVIEW)
-# The move that reopens a published fact-check; its comment is the correction note.
-REOPENING = Q(from_status=ClaimStatus.PUBLISHED, to_status=ClaimStatus.RESEARCHING)
+# The transitions that reopened a published fact-check.
+REOPENING = Q(from_status=rules.REOPEN[0], to_status=rules.REOPEN[1])
 
 
 @dataclass(frozen=True)
@@ -161,11 +165,12 @@ class FactCheckPage:
 def factchecks_public() -> QuerySet[Claim]:
     """The claims readers may see, newest publication first: published ones, and those reopened for a correction.
 
-    Never published, rejected (even after a publication) and draft claims are not public.
+    Claims never published (drafts, rejected ones, those in research or review) are not; a fact-check once
+    published can no longer be rejected (rules.may_be_rejected).
     """
     return (
         Claim.objects.filter(
-            Q(status=ClaimStatus.PUBLISHED) | Q(status__in=BEING_CORRECTED, first_published_at__isnull=False)
+            Q(status=ClaimStatus.PUBLISHED) | Q(status__in=rules.BEING_CORRECTED, first_published_at__isnull=False)
         )
         .select_related("rating")
         .order_by("-published_at", "-id")
@@ -212,7 +217,7 @@ def factchecks_published_versions(claims: Sequence[Claim]) -> list[PublishedFact
     A published claim is shown as it stands. A claim being corrected is shown as it was at its last publication,
     with the note its editor gave when reopening it.
     """
-    reopened = [claim.pk for claim in claims if claim.status in BEING_CORRECTED]
+    reopened = [claim.pk for claim in claims if claim.status in rules.BEING_CORRECTED]
     records: dict[int, Any] = {}
     reopenings: dict[int, Transition] = {}
     if reopened:
@@ -300,7 +305,7 @@ def factcheck_snapshot(snapshot_id: int) -> Snapshot:
         return snapshot
     # A fact-check being corrected shows the evidence it was published with, which may since have changed.
     cited_once = Evidence.history.filter(cites).values("claim_id")
-    for claim in factchecks_public().filter(status__in=BEING_CORRECTED, pk__in=cited_once):
+    for claim in factchecks_public().filter(status__in=rules.BEING_CORRECTED, pk__in=cited_once):
         published = factcheck_evidence(factcheck_published_version(claim))
         if any(snapshot_id in (item.snapshot_id, item.cited_snapshot_id) for item in published):
             return snapshot

@@ -48,7 +48,7 @@ class ClaimFilter(django_filters.FilterSet):
         fields = ["status", "rating", "flag", "language", "assignee", "q", "ordering"]
 
     def filter_flag(self, claims: QuerySet[Claim], name: str, kind: str) -> QuerySet[Claim]:
-        return claims.filter(flags__kind=kind, flags__cleared_at__isnull=True)
+        return selectors.claims_with_open_flag(claims, kind)
 
     def filter_q(self, claims: QuerySet[Claim], name: str, query: str) -> QuerySet[Claim]:
         return selectors.claims_search(claims, query)

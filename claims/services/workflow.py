@@ -70,7 +70,7 @@ def claim_transition(
     elif to == ClaimStatus.PUBLISHED:
         rules.check_publishable(claim)
         _check_four_eyes(claim, by)
-    elif to == ClaimStatus.REJECTED and rules.was_published(claim):
+    elif to == ClaimStatus.REJECTED and not rules.may_be_rejected(claim):
         raise RuleViolation(
             "published_claim_not_rejectable",
             _("This fact-check was published and stays public: publish its correction instead of rejecting it."),

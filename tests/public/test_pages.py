@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from claims.claimreview import claimreview_for, factcheck_url
-from claims.models import ClaimStatus, Evidence
+from claims import rules
+from claims.models import Claim, ClaimStatus, Evidence
 from claims.selectors import factcheck_published_version
 from claims.services.claims import claim_update
 from claims.services.evidence import evidence_add, evidence_update
@@ -53,9 +54,12 @@ def test_an_unpublished_claim_is_not_found(status, make_claim, client):
 def test_a_fact_check_once_published_cannot_be_rejected_and_stays_public(publish, editor, client):
     claim = publish()
     claim = claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment="Erreur de chiffre.")
+    # An editor may reject a claim in research, but this one is not offered the move, and is refused it.
+    assert S.REJECTED not in rules.moves_for(editor, claim)
     with pytest.raises(RuleViolation) as refusal:
         claim_transition(claim=claim, to=S.REJECTED, by=editor, comment="Invérifiable finalement.")
     assert refusal.value.code == "published_claim_not_rejectable"
+    assert S.REJECTED in rules.moves_for(editor, Claim(status=S.RESEARCHING))
 
     assert client.get(page_of(claim)).status_code == 200
 
