@@ -23,24 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import database_ensure, section_write  # noqa: E402
+from bench.common import database_ensure, logger, section_write  # noqa: E402
 
-FORBIDDEN_DATABASES = {"factcheck", "test_factcheck", "factcheck_api", "test_factcheck_api"}
+log = logger("bench-api")
 CLAIMS, EVIDENCE_PER_CLAIM, SOURCES = 100_000, 3, 30_000
 PAGE = 50
 SEARCHES = ["DeepSeek", "société générale", "puces Nvidia", "smugled chips", "milliards", "entraînement du modèle",
             "Microsoft cloud", "prèuve", "distillation", "export controls"]
-
-
-def log(message: str) -> None:
-    print(f"[bench-api {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
-
-
-def ensure_database(url: str) -> str:
-    name, created = database_ensure(url, forbidden=FORBIDDEN_DATABASES)
-    if created:
-        log(f"created database {name}")
-    return name
 
 
 # --- Seeding ---------------------------------------------------------------------------------------------------
@@ -269,7 +258,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.test")
     # The benchmark makes thousands of requests as one user: a rate it never reaches (the throttle still runs).
     os.environ["FACTCHECK_API_THROTTLE_USER"] = "10000000/minute"
-    name = ensure_database(database_url)
+    name = database_ensure(database_url, log=log)
 
     import django
 
@@ -332,7 +321,7 @@ def main() -> int:
     if args.no_write:
         print(section)
     else:
-        write_section(section)
+        section_write("bench-api", section, log=log)
     return 0
 
 
@@ -380,11 +369,6 @@ def render(
     w.append(f"A typo (`q=smugled chips`: no claim has these words, so close spellings are searched) uses the trigram "
              f"indexes ({'yes' if uses_trigrams else 'NO'}):\n\n```\n" + typo_plan + "\n```\n")
     return "".join(w)
-
-
-def write_section(section: str) -> None:
-    doc = section_write("bench-api", section)
-    log(f"wrote the API section of {doc.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -41,16 +41,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import pages  # noqa: E402
-from bench.common import database_ensure, section_write  # noqa: E402
+from bench.common import database_ensure, logger, section_write  # noqa: E402
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
-FORBIDDEN_DATABASES = {"factcheck", "test_factcheck", "fc_lead", "test_fc_lead"}
 HINTED_WORK_MEM = "256MB"  # the diagnostic sweep's work_mem (the server's default is 4MB)
 BEAT_EVERY = 5.0  # seconds: the bench process plays beat this often during a run
 
 
-def log(message: str) -> None:
-    print(f"[bench-fetch {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+log = logger("bench-fetch")
 
 
 # --- Safety: loopback only ------------------------------------------------------------------------------------
@@ -66,13 +64,6 @@ def require_loopback(url: str, what: str) -> None:
         ip = ipaddress.ip_address(address)
         if ip not in LOOPBACK and ip != ipaddress.ip_address("::1"):
             raise SystemExit(f"{what} ({url}) is not on loopback ({address}); the benchmark only talks to 127.0.0.0/8.")
-
-
-def ensure_database(url: str) -> str:
-    name, created = database_ensure(url, forbidden=FORBIDDEN_DATABASES)
-    if created:
-        log(f"created database {name}")
-    return name
 
 
 # --- Processes ------------------------------------------------------------------------------------------------
@@ -978,11 +969,6 @@ def analysis(ctx: dict) -> str:
     return "".join(text)
 
 
-def write_section(section: str) -> None:
-    doc = section_write("bench-fetch", section)
-    log(f"wrote the bench-fetch section of {doc.relative_to(ROOT)}")
-
-
 def code_version() -> str:
     """The commit, and the working tree's state of the files the benchmark exercises, as the run starts."""
     import hashlib
@@ -1030,7 +1016,7 @@ def main() -> int:
         raise SystemExit("set DATABASE_URL to the benchmark's database (see the Makefile's bench-fetch target)")
     require_loopback(database_url, "DATABASE_URL")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.test")
-    ensure_database(database_url)
+    database_ensure(database_url, log=log)
 
     from tests.celery_worker import ThrowawayRedis
 
@@ -1117,7 +1103,7 @@ def main() -> int:
         if args.no_write:
             print(section)
         else:
-            write_section(section)
+            section_write("bench-fetch", section, log=log)
     log(f"done in {time.monotonic() - began:.0f} s")
     return 0
 
