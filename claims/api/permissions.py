@@ -29,7 +29,7 @@ class ClaimAccess(DeskRole):
     message = "Your role does not allow this on this claim."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        if not rules.can_read_desk(request.user):
+        if not super().has_permission(request, view):
             return False
         if request.method in SAFE_METHODS:
             return True
@@ -56,7 +56,7 @@ class EvidenceAccess(DeskRole):
     message = "Your role cannot change the evidence of this claim."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        if not rules.can_read_desk(request.user):
+        if not super().has_permission(request, view):
             return False
         if request.method in SAFE_METHODS:
             return True
@@ -74,6 +74,6 @@ class SourceAccess(DeskRole):
     message = "Your role cannot ask for a source to be checked again."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        if not rules.can_read_desk(request.user):
+        if not super().has_permission(request, view):
             return False
         return request.method in SAFE_METHODS or rules.can_request_check(request.user)

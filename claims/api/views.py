@@ -191,15 +191,7 @@ class ClaimViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        claim = claim_create(
-            by=request.user,
-            text=fields.pop("text"),
-            claimant=fields.pop("claimant"),
-            language=fields.pop("language", "fr"),
-            tags=fields.pop("tags", ()),
-            **fields,
-        )
+        claim = claim_create(by=request.user, **data.validated_data)
         response = self.claim_response(claim, status_code=status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"{claim.pk}/")
         return response
@@ -287,7 +279,7 @@ class ClaimViewSet(
     )
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
         factcheck = selectors.factcheck_published_version(self.get_object())
-        return Response(claimreview_for(factcheck.claim, base_url=settings.FACTCHECK_SITE_URL))
+        return Response(claimreview_for(factcheck.claim))
 
     @extend_schema(
         methods=["GET"],
