@@ -287,9 +287,13 @@ def factcheck_corrections(claim: Claim) -> list[Correction]:
     return corrections
 
 
-def factcheck_page(claim_id: int) -> FactCheckPage:
-    """A public fact-check with its evidence and corrections, as last published; Claim.DoesNotExist if not public."""
-    factcheck = factcheck_published_version(factchecks_public().get(pk=claim_id))
+def factcheck_public(claim_id: int) -> PublishedFactCheck:
+    """A public fact-check as last published; Claim.DoesNotExist if it is not public."""
+    return factcheck_published_version(factchecks_public().get(pk=claim_id))
+
+
+def factcheck_page(factcheck: PublishedFactCheck) -> FactCheckPage:
+    """A public fact-check with its evidence and corrections, as last published."""
     return FactCheckPage(
         factcheck=factcheck,
         evidence=factcheck_evidence(factcheck),

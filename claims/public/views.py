@@ -57,14 +57,15 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def factcheck_detail(request: HttpRequest, claim_id: int, slug: str = "") -> HttpResponse:
     try:
-        page = selectors.factcheck_page(claim_id)
+        factcheck = selectors.factcheck_public(claim_id)
     except Claim.DoesNotExist:
         raise Http404(_("There is no published fact-check at this address.")) from None
-    claim = page.factcheck.claim
+    claim = factcheck.claim
     canonical = factcheck_url(claim, base_url="")
     if request.path != canonical:
         # Old links (a claim's text, so its slug, may be corrected) keep working and search engines learn the new one.
         return HttpResponsePermanentRedirect(canonical)
+    page = selectors.factcheck_page(factcheck)
     return _render(
         request,
         "factchecks/detail.html",

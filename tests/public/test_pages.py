@@ -115,10 +115,13 @@ def test_a_snapshot_no_public_fact_check_cites_is_not_found(publish, make_claim,
 
 
 @pytest.mark.parametrize("path", ["/factchecks/{pk}/", "/factchecks/{pk}-wrong-slug/", "/factchecks/{pk}-/"])
-def test_a_wrong_or_missing_slug_redirects_permanently_to_the_canonical_address(path, publish, client):
+def test_a_wrong_or_missing_slug_redirects_permanently_to_the_canonical_address(
+    path, publish, client, django_assert_max_num_queries
+):
     claim = publish()
 
-    response = client.get(path.format(pk=claim.pk))
+    with django_assert_max_num_queries(2):  # the fact-check, not its evidence and corrections
+        response = client.get(path.format(pk=claim.pk))
 
     assert response.status_code == 301
     assert response["Location"] == f"/factchecks/{claim.pk}-{CANONICAL}/"
