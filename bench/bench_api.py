@@ -4,6 +4,7 @@ Seeds its own PostgreSQL database (100,000 claims, 300,000 evidence rows) once, 
 whole Django stack (middleware, token auth, DRF) with the test client, and writes its section of docs/benchmarks.md.
 Not a test: it reports what it measured, misses included.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,25 +29,83 @@ from bench.common import database_ensure, logger, section_write  # noqa: E402
 log = logger("bench-api")
 CLAIMS, EVIDENCE_PER_CLAIM, SOURCES = 100_000, 3, 30_000
 PAGE = 50
-SEARCHES = ["DeepSeek", "société générale", "puces Nvidia", "smugled chips", "milliards", "entraînement du modèle",
-            "Microsoft cloud", "prèuve", "distillation", "export controls"]
+SEARCHES = [
+    "DeepSeek",
+    "société générale",
+    "puces Nvidia",
+    "smugled chips",
+    "milliards",
+    "entraînement du modèle",
+    "Microsoft cloud",
+    "prèuve",
+    "distillation",
+    "export controls",
+]
 
 
 # --- Seeding ---------------------------------------------------------------------------------------------------
 
-FR_SUBJECTS = ["DeepSeek", "OpenAI", "Nvidia", "La Société Générale", "Le gouvernement", "Microsoft", "Alibaba",
-               "Le ministère de l'Économie", "Une start-up chinoise", "Les chercheurs de Hangzhou", "Meta", "Mistral"]
-FR_VERBS = ["a dépensé", "a copié", "a entraîné son modèle avec", "a perdu", "a caché", "a reçu", "a importé",
-            "a contourné les contrôles avec", "a obtenu par distillation", "a publié"]
-FR_OBJECTS = ["six millions de dollars", "les réponses de ChatGPT", "50 000 puces Nvidia", "600 milliards en bourse",
-              "des données européennes", "une preuve de son avance", "l'entraînement du modèle", "des puces H100",
-              "un financement public", "les poids de son modèle"]
+FR_SUBJECTS = [
+    "DeepSeek",
+    "OpenAI",
+    "Nvidia",
+    "La Société Générale",
+    "Le gouvernement",
+    "Microsoft",
+    "Alibaba",
+    "Le ministère de l'Économie",
+    "Une start-up chinoise",
+    "Les chercheurs de Hangzhou",
+    "Meta",
+    "Mistral",
+]
+FR_VERBS = [
+    "a dépensé",
+    "a copié",
+    "a entraîné son modèle avec",
+    "a perdu",
+    "a caché",
+    "a reçu",
+    "a importé",
+    "a contourné les contrôles avec",
+    "a obtenu par distillation",
+    "a publié",
+]
+FR_OBJECTS = [
+    "six millions de dollars",
+    "les réponses de ChatGPT",
+    "50 000 puces Nvidia",
+    "600 milliards en bourse",
+    "des données européennes",
+    "une preuve de son avance",
+    "l'entraînement du modèle",
+    "des puces H100",
+    "un financement public",
+    "les poids de son modèle",
+]
 EN_SUBJECTS = ["DeepSeek", "OpenAI", "Nvidia", "The Commerce Department", "Microsoft", "A senator", "Alibaba Cloud"]
 EN_VERBS = ["spent", "copied", "smuggled", "lost", "trained its model on", "bypassed export controls with", "hid"]
-EN_OBJECTS = ["six million dollars", "ChatGPT's answers", "50,000 Nvidia chips", "600 billion dollars",
-              "distillation outputs", "H100 chips through Singapore", "the model's weights"]
-CLAIMANTS = ["OpenAI", "David Sacks", "DeepSeek", "Commentateurs financiers", "Alibaba Cloud", "Microsoft",
-             "Chronique tech", "Un député", "A senator", "Partisans de DeepSeek"]
+EN_OBJECTS = [
+    "six million dollars",
+    "ChatGPT's answers",
+    "50,000 Nvidia chips",
+    "600 billion dollars",
+    "distillation outputs",
+    "H100 chips through Singapore",
+    "the model's weights",
+]
+CLAIMANTS = [
+    "OpenAI",
+    "David Sacks",
+    "DeepSeek",
+    "Commentateurs financiers",
+    "Alibaba Cloud",
+    "Microsoft",
+    "Chronique tech",
+    "Un député",
+    "A senator",
+    "Partisans de DeepSeek",
+]
 
 
 def claim_text(rng: random.Random, n: int) -> tuple[str, str]:
@@ -63,15 +122,28 @@ def seed() -> None:
     from django.utils import timezone
     from taggit.models import Tag, TaggedItem
 
-    from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Rating, Source, SourceState, Stance
+    from claims.models import (
+        Claim,
+        ClaimStatus,
+        Evidence,
+        Flag,
+        FlagKind,
+        QuoteStatus,
+        Rating,
+        Source,
+        SourceState,
+        Stance,
+    )
 
     if Claim.objects.count() >= CLAIMS and Evidence.objects.count() >= CLAIMS * EVIDENCE_PER_CLAIM:
         log("the database is already seeded")
         return
     log("emptying the claim tables")
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE claims_evidence, claims_flag, claims_transition, claims_claim, claims_check, "
-                       "claims_snapshot, claims_source, taggit_taggeditem, taggit_tag RESTART IDENTITY CASCADE")
+        cursor.execute(
+            "TRUNCATE claims_evidence, claims_flag, claims_transition, claims_claim, claims_check, "
+            "claims_snapshot, claims_source, taggit_taggeditem, taggit_tag RESTART IDENTITY CASCADE"
+        )
     rng = random.Random(2025)
     User = get_user_model()
     people = []
@@ -89,19 +161,36 @@ def seed() -> None:
             language, text = claim_text(rng, n)
             status = rng.choice(statuses)
             published = now - datetime.timedelta(days=rng.randint(0, 400)) if status == ClaimStatus.PUBLISHED else None
-            claims.append(Claim(
-                text=text, claimant=rng.choice(CLAIMANTS), language=language, status=status,
-                claim_date=datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 365)),
-                appearance_url=f"https://media.example/{n}", rating=rng.choice(ratings) if status != "draft" else None,
-                summary="Résumé publié." if published else "", assignee=rng.choice(people), created_by=people[1],
-                created_at=now - datetime.timedelta(minutes=n), first_published_at=published, published_at=published,
-            ))
+            claims.append(
+                Claim(
+                    text=text,
+                    claimant=rng.choice(CLAIMANTS),
+                    language=language,
+                    status=status,
+                    claim_date=datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 365)),
+                    appearance_url=f"https://media.example/{n}",
+                    rating=rng.choice(ratings) if status != "draft" else None,
+                    summary="Résumé publié." if published else "",
+                    assignee=rng.choice(people),
+                    created_by=people[1],
+                    created_at=now - datetime.timedelta(minutes=n),
+                    first_published_at=published,
+                    published_at=published,
+                )
+            )
         Claim.objects.bulk_create(claims, batch_size=5000)
         log(f"{CLAIMS} claims in {time.monotonic() - started:.0f} s")
         states = list(SourceState)
         Source.objects.bulk_create(
-            (Source(url=f"https://site{n % 500}.example/article-{n}", host=f"site{n % 500}.example",
-                    state=rng.choice(states), http_status=200) for n in range(SOURCES)),
+            (
+                Source(
+                    url=f"https://site{n % 500}.example/article-{n}",
+                    host=f"site{n % 500}.example",
+                    state=rng.choice(states),
+                    http_status=200,
+                )
+                for n in range(SOURCES)
+            ),
             batch_size=5000,
         )
         claim_ids = list(Claim.objects.values_list("id", flat=True))
@@ -110,11 +199,17 @@ def seed() -> None:
         batch: list[Evidence] = []
         for claim_id in claim_ids:
             for _ in range(EVIDENCE_PER_CLAIM):
-                batch.append(Evidence(
-                    claim_id=claim_id, source_id=rng.choice(source_ids), stance=rng.choice(stances),
-                    quote="« un passage exact de la page »", quote_status=rng.choice(quote_statuses),
-                    added_by=people[1], added_at=now,
-                ))
+                batch.append(
+                    Evidence(
+                        claim_id=claim_id,
+                        source_id=rng.choice(source_ids),
+                        stance=rng.choice(stances),
+                        quote="« un passage exact de la page »",
+                        quote_status=rng.choice(quote_statuses),
+                        added_by=people[1],
+                        added_at=now,
+                    )
+                )
             if len(batch) >= 15_000:
                 Evidence.objects.bulk_create(batch)
                 batch = []
@@ -128,8 +223,10 @@ def seed() -> None:
 
         claim_type = ContentType.objects.get_for_model(Claim)
         TaggedItem.objects.bulk_create(
-            (TaggedItem(tag=tags[i % 4], content_type=claim_type, object_id=claim_id)
-             for i, claim_id in enumerate(claim_ids[::3])),
+            (
+                TaggedItem(tag=tags[i % 4], content_type=claim_type, object_id=claim_id)
+                for i, claim_id in enumerate(claim_ids[::3])
+            ),
             batch_size=5000,
         )
     with connection.cursor() as cursor:
@@ -139,12 +236,41 @@ def seed() -> None:
 
 # --- The baseline: the same fields, by hand, with .values() ----------------------------------------------------
 
-CLAIM_FIELDS = ["id", "text", "claimant", "claim_date", "appearance_url", "language", "status", "rating__slug",
-                "summary", "assignee__username", "created_by__username", "created_at", "updated_at",
-                "first_published_at", "published_at", "version"]
-EVIDENCE_FIELDS = ["id", "claim_id", "source__url", "stance", "quote", "note", "quote_status", "quote_override_by_id",
-                   "quote_override_reason", "source_id", "source__state", "source__http_status",
-                   "source__last_checked_at", "added_by__username", "added_at"]
+CLAIM_FIELDS = [
+    "id",
+    "text",
+    "claimant",
+    "claim_date",
+    "appearance_url",
+    "language",
+    "status",
+    "rating__slug",
+    "summary",
+    "assignee__username",
+    "created_by__username",
+    "created_at",
+    "updated_at",
+    "first_published_at",
+    "published_at",
+    "version",
+]
+EVIDENCE_FIELDS = [
+    "id",
+    "claim_id",
+    "source__url",
+    "stance",
+    "quote",
+    "note",
+    "quote_status",
+    "quote_override_by_id",
+    "quote_override_reason",
+    "source_id",
+    "source__state",
+    "source__http_status",
+    "source__last_checked_at",
+    "added_by__username",
+    "added_at",
+]
 
 
 def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -157,13 +283,19 @@ def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in Evidence.objects.filter(claim_id__in=ids).order_by("added_at", "id").values(*EVIDENCE_FIELDS):
         evidence[row["claim_id"]].append(row)
     flags: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in Flag.objects.filter(claim_id__in=ids, cleared_at__isnull=True).values("claim_id", "kind", "reason", "raised_at"):
+    for row in Flag.objects.filter(claim_id__in=ids, cleared_at__isnull=True).values(
+        "claim_id", "kind", "reason", "raised_at"
+    ):
         flags[row["claim_id"]].append(row)
     tags: dict[int, list[str]] = defaultdict(list)
-    for row in TaggedItem.objects.filter(object_id__in=ids, content_type__model="claim").values("object_id", "tag__name"):
+    for row in TaggedItem.objects.filter(object_id__in=ids, content_type__model="claim").values(
+        "object_id", "tag__name"
+    ):
         tags[row["object_id"]].append(row["tag__name"])
-    return [{**claim, "evidence": evidence[claim["id"]], "flags": flags[claim["id"]], "tags": tags[claim["id"]]}
-            for claim in claims]
+    return [
+        {**claim, "evidence": evidence[claim["id"]], "flags": flags[claim["id"]], "tags": tags[claim["id"]]}
+        for claim in claims
+    ]
 
 
 def baseline_list(request: Any) -> Any:
@@ -195,7 +327,11 @@ def _urlpatterns() -> list[Any]:
 
     from factcheck.urls import urlpatterns as app_urls
 
-    return [*app_urls, path("baseline/claims/", baseline_list), path("baseline/claims/<int:claim_id>/", baseline_detail)]
+    return [
+        *app_urls,
+        path("baseline/claims/", baseline_list),
+        path("baseline/claims/<int:claim_id>/", baseline_detail),
+    ]
 
 
 def __getattr__(name: str) -> Any:
@@ -290,9 +426,12 @@ def main() -> int:
         base_list = measure(lambda i: client.get("/baseline/claims/"), args.repeat)
         rows.append(("claim list, page of 50", f"GET /api/v1/claims/?page_size={PAGE}", api_list, base_list))
         log("measuring search")
-        api_search = measure(lambda i: client.get("/api/v1/claims/", {"q": SEARCHES[i % len(SEARCHES)], "page_size": PAGE}),
-                             args.repeat)
-        base_search = measure(lambda i: client.get("/baseline/claims/", {"q": SEARCHES[i % len(SEARCHES)]}), args.repeat)
+        api_search = measure(
+            lambda i: client.get("/api/v1/claims/", {"q": SEARCHES[i % len(SEARCHES)], "page_size": PAGE}), args.repeat
+        )
+        base_search = measure(
+            lambda i: client.get("/baseline/claims/", {"q": SEARCHES[i % len(SEARCHES)]}), args.repeat
+        )
         rows.append(("search q, page of 50", "GET /api/v1/claims/?q=…", api_search, base_search))
         log("measuring the claim detail")
         api_detail = measure(lambda i: client.get(f"/api/v1/claims/{sample[i]}/"), args.repeat)
@@ -326,48 +465,76 @@ def main() -> int:
 
 
 def render(
-    rows: list, counts: dict, search_counts: dict, per_query: dict, plans: tuple[str, str], pg_version: str, repeat: int,
+    rows: list,
+    counts: dict,
+    search_counts: dict,
+    per_query: dict,
+    plans: tuple[str, str],
+    pg_version: str,
+    repeat: int,
     load: tuple[float, float],
 ) -> str:
     plan, typo_plan = plans
     w = ["## API (make bench-api)\n\n"]
-    w.append(f"`make bench-api`, run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-             f"({os.cpu_count()} cores, Python {platform.python_version()}, {pg_version}). Database `factcheck_bench`: "
-             f"{CLAIMS:,} claims, {CLAIMS * EVIDENCE_PER_CLAIM:,} evidence rows over {SOURCES:,} sources, "
-             "5% of claims with an open flag, a third tagged. In process through the whole stack (middleware, token "
-             f"auth, DRF) with Django's test client; {repeat} requests per line after a warm-up; the machine was shared "
-             f"with other work (other engineers' test runs; load average {load[0]:.1f} when measuring began, "
-             f"{load[1]:.1f} when it ended, on 2 cores) and the figures include that contention.\n\n")
-    w.append("The baseline is a hand-written view in `bench/bench_api.py` returning the same fields (claims, their "
-             "evidence with the sources' state, open flags, tags) with `.values()` as a `JsonResponse`, without DRF, "
-             "auth checks or pagination links.\n\n")
-    w.append("| what | endpoint | API p50 ms | API p95 ms | baseline p50 ms | baseline p95 ms | API / baseline (p50) "
-             "| queries API / baseline |\n|---|---|---|---|---|---|---|---|\n")
+    w.append(
+        f"`make bench-api`, run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}, {pg_version}). Database `factcheck_bench`: "
+        f"{CLAIMS:,} claims, {CLAIMS * EVIDENCE_PER_CLAIM:,} evidence rows over {SOURCES:,} sources, "
+        "5% of claims with an open flag, a third tagged. In process through the whole stack (middleware, token "
+        f"auth, DRF) with Django's test client; {repeat} requests per line after a warm-up; the machine was shared "
+        f"with other work (other engineers' test runs; load average {load[0]:.1f} when measuring began, "
+        f"{load[1]:.1f} when it ended, on 2 cores) and the figures include that contention.\n\n"
+    )
+    w.append(
+        "The baseline is a hand-written view in `bench/bench_api.py` returning the same fields (claims, their "
+        "evidence with the sources' state, open flags, tags) with `.values()` as a `JsonResponse`, without DRF, "
+        "auth checks or pagination links.\n\n"
+    )
+    w.append(
+        "| what | endpoint | API p50 ms | API p95 ms | baseline p50 ms | baseline p95 ms | API / baseline (p50) "
+        "| queries API / baseline |\n|---|---|---|---|---|---|---|---|\n"
+    )
     for what, endpoint, api, base in rows:
-        w.append(f"| {what} | `{endpoint}` | {api[0]:.1f} | {api[1]:.1f} | {base[0]:.1f} | {base[1]:.1f} | "
-                 f"{api[0] / base[0]:.2f}× | {api[2]} / {base[2]} |\n")
-    w.append("\nSearch p50 / p95 per query (API, page of 50):\n\n| q | matches | p50 ms | p95 ms |\n|---|---|---|---|\n")
+        w.append(
+            f"| {what} | `{endpoint}` | {api[0]:.1f} | {api[1]:.1f} | {base[0]:.1f} | {base[1]:.1f} | "
+            f"{api[0] / base[0]:.2f}× | {api[2]} / {base[2]} |\n"
+        )
+    w.append(
+        "\nSearch p50 / p95 per query (API, page of 50):\n\n| q | matches | p50 ms | p95 ms |\n|---|---|---|---|\n"
+    )
     for query, (p50, p95, matches) in per_query.items():
         w.append(f"| `{query}` | {matches:,} | {p50:.1f} | {p95:.1f} |\n")
-    w.append(f"\nQueries per claim list request: page_size 5: {counts[5]}, 50: {counts[50]}, 100: {counts[100]}; "
-             f"with q: page_size 5: {search_counts[5]}, 100: {search_counts[100]} "
-             "(the same whatever the page size; `tests/api/test_query_counts.py` holds every list endpoint to it).\n\n")
+    w.append(
+        f"\nQueries per claim list request: page_size 5: {counts[5]}, 50: {counts[50]}, 100: {counts[100]}; "
+        f"with q: page_size 5: {search_counts[5]}, 100: {search_counts[100]} "
+        "(the same whatever the page size; `tests/api/test_query_counts.py` holds every list endpoint to it).\n\n"
+    )
     list_ratio = rows[0][2][0] / rows[0][3][0]
     search_p95 = rows[1][2][1]
     w.append("Targets:\n\n")
-    w.append(f"- list within 3× of the baseline: {'met' if list_ratio <= 3 else 'MISSED'} ({list_ratio:.2f}× at p50).\n")
-    w.append(f"- search p95 under 50 ms at 100k claims: {'met' if search_p95 < 50 else 'MISSED'} ({search_p95:.1f} ms "
-             "over the mix of queries).\n")
+    w.append(
+        f"- list within 3× of the baseline: {'met' if list_ratio <= 3 else 'MISSED'} ({list_ratio:.2f}× at p50).\n"
+    )
+    w.append(
+        f"- search p95 under 50 ms at 100k claims: {'met' if search_p95 < 50 else 'MISSED'} ({search_p95:.1f} ms "
+        "over the mix of queries).\n"
+    )
     same = counts[5] == counts[50] == counts[100] and search_counts[5] == search_counts[100]
     w.append(f"- query count independent of page size: {'met' if same else 'MISSED'}.\n\n")
-    w.append("Where the time goes: the SQL of a search is the smaller part (see the plans); most of each request is "
-             "serializing 50 claims with their evidence, which the list without q pays as well.\n\n")
+    w.append(
+        "Where the time goes: the SQL of a search is the smaller part (see the plans); most of each request is "
+        "serializing 50 claims with their evidence, which the list without q pays as well.\n\n"
+    )
     uses_index = "claim_search_vector_idx" in plan
-    w.append(f"Full text uses its index ({'yes' if uses_index else 'NO'}): `EXPLAIN ANALYZE` of "
-             "`q=société générale`, page of 50:\n\n```\n" + plan + "\n```\n\n")
+    w.append(
+        f"Full text uses its index ({'yes' if uses_index else 'NO'}): `EXPLAIN ANALYZE` of "
+        "`q=société générale`, page of 50:\n\n```\n" + plan + "\n```\n\n"
+    )
     uses_trigrams = "claim_text_trgm_idx" in typo_plan
-    w.append(f"A typo (`q=smugled chips`: no claim has these words, so close spellings are searched) uses the trigram "
-             f"indexes ({'yes' if uses_trigrams else 'NO'}):\n\n```\n" + typo_plan + "\n```\n")
+    w.append(
+        f"A typo (`q=smugled chips`: no claim has these words, so close spellings are searched) uses the trigram "
+        f"indexes ({'yes' if uses_trigrams else 'NO'}):\n\n```\n" + typo_plan + "\n```\n"
+    )
     return "".join(w)
 
 

@@ -8,6 +8,7 @@ worker started with the test settings, whose fetcher only allows 127.0.0.0/8.
 Run with DJANGO_SETTINGS_MODULE=factcheck.settings.test and DATABASE_URL pointing at a database of its own
 (created if missing, migrated, emptied after use). `--quick` runs a small version for trying the script out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,7 +98,9 @@ def process_cpu(proc: psutil.Process) -> float:
 
 def postgres_cpu() -> float:
     """All PostgreSQL processes of the machine (live ones, plus the backends that exited, via the postmaster)."""
-    return sum(process_cpu(proc) for proc in psutil.process_iter(["name"]) if proc.info["name"] in ("postgres", "postmaster"))
+    return sum(
+        process_cpu(proc) for proc in psutil.process_iter(["name"]) if proc.info["name"] in ("postgres", "postmaster")
+    )
 
 
 def machine_busy() -> float:
@@ -109,9 +112,22 @@ class PageServer:
     def __init__(self, hosts: int, pages_per_host: int, latency: float) -> None:
         self.out = tempfile.NamedTemporaryFile(prefix="bench-pages-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.pages", "serve", "--hosts", str(hosts), "--pages", str(pages_per_host),
-             "--latency", str(latency)],
-            cwd=ROOT, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "bench.pages",
+                "serve",
+                "--hosts",
+                str(hosts),
+                "--pages",
+                str(pages_per_host),
+                "--latency",
+                str(latency),
+            ],
+            cwd=ROOT,
+            stdout=self.out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -170,17 +186,30 @@ def seed_sources(n_hosts: int, n_pages: int, port: int, limit: int | None = None
     now = timezone.now()
     due = now - timedelta(minutes=1)
     sources = Source.objects.bulk_create(
-        [Source(url=pages.page_url(h, p, port), host=pages.host_address(h), next_check_at=due, created_at=due)
-         for h, p in order], batch_size=1000,
+        [
+            Source(url=pages.page_url(h, p, port), host=pages.host_address(h), next_check_at=due, created_at=due)
+            for h, p in order
+        ],
+        batch_size=1000,
     )
     claims = Claim.objects.bulk_create(
-        [Claim(text=f"Deepseek aurait siphonné le savoir de ChatGPT (affirmation {h:02d}-{p:03d}).",
-               claimant="OpenAI", status=ClaimStatus.RESEARCHING, created_at=now - timedelta(days=1))
-         for h, p in order], batch_size=1000,
+        [
+            Claim(
+                text=f"Deepseek aurait siphonné le savoir de ChatGPT (affirmation {h:02d}-{p:03d}).",
+                claimant="OpenAI",
+                status=ClaimStatus.RESEARCHING,
+                created_at=now - timedelta(days=1),
+            )
+            for h, p in order
+        ],
+        batch_size=1000,
     )
     Evidence.objects.bulk_create(
-        [Evidence(claim=c, source=s, stance=Stance.SUPPORTS, quote=pages.page_quote(h, p), added_at=due)
-         for c, s, (h, p) in zip(claims, sources, order, strict=True)], batch_size=1000,
+        [
+            Evidence(claim=c, source=s, stance=Stance.SUPPORTS, quote=pages.page_quote(h, p), added_at=due)
+            for c, s, (h, p) in zip(claims, sources, order, strict=True)
+        ],
+        batch_size=1000,
     )
     return [s.url for s in sources]
 
@@ -229,8 +258,19 @@ def checked_sources() -> int:
         return cursor.fetchone()[0]
 
 
-def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, latency: float, server: PageServer,
-            redis_pids: list[int], redis_url: str, timeout: float, limit: int | None = None) -> E2E:
+def run_e2e(
+    *,
+    per_host: int,
+    global_limit: int,
+    n_hosts: int,
+    n_pages: int,
+    latency: float,
+    server: PageServer,
+    redis_pids: list[int],
+    redis_url: str,
+    timeout: float,
+    limit: int | None = None,
+) -> E2E:
     from django.conf import settings
     from django.db import connection
     from django.test.utils import override_settings
@@ -240,7 +280,9 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
     from tests.celery_worker import Worker, enqueue_into
 
     effective = min(global_limit, n_hosts * per_host)
-    result = E2E(per_host, global_limit, effective, effective / latency, min(limit or n_hosts * n_pages, n_hosts * n_pages))
+    result = E2E(
+        per_host, global_limit, effective, effective / latency, min(limit or n_hosts * n_pages, n_hosts * n_pages)
+    )
     seed_sources(n_hosts, n_pages, server.port, limit)
     env = {
         "FACTCHECK_PER_HOST_CONCURRENCY": str(per_host),
@@ -257,8 +299,14 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
         result.processes = 1 + len(psutil.Process(worker.process.pid).children(recursive=True))
         enqueue = enqueue_into(redis_url)
         with override_settings(FACTCHECK_PER_HOST_CONCURRENCY=per_host, FACTCHECK_GLOBAL_CONCURRENCY=global_limit):
-            cpu0 = (cpu_seconds([worker.process.pid]), postgres_cpu(), cpu_seconds([server.process.pid]),
-                    cpu_seconds(redis_pids), time.process_time(), machine_busy())
+            cpu0 = (
+                cpu_seconds([worker.process.pid]),
+                postgres_cpu(),
+                cpu_seconds([server.process.pid]),
+                cpu_seconds(redis_pids),
+                time.process_time(),
+                machine_busy(),
+            )
             started = time.monotonic()
             sources_dispatch(enqueue=enqueue)
             next_beat = started + BEAT_EVERY
@@ -280,13 +328,22 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
                     raise RuntimeError(f"the worker died:\n{worker.output()[-3000:]}")
                 time.sleep(0.1)
             result.elapsed = time.monotonic() - started
-            cpu1 = (cpu_seconds([worker.process.pid]), postgres_cpu(), cpu_seconds([server.process.pid]),
-                    cpu_seconds(redis_pids), time.process_time(), machine_busy())
-        (result.worker_cpu, result.postgres_cpu, result.server_cpu, result.redis_cpu, result.bench_cpu,
-         busy) = (b - a for a, b in zip(cpu0, cpu1, strict=True))
+            cpu1 = (
+                cpu_seconds([worker.process.pid]),
+                postgres_cpu(),
+                cpu_seconds([server.process.pid]),
+                cpu_seconds(redis_pids),
+                time.process_time(),
+                machine_busy(),
+            )
+        (result.worker_cpu, result.postgres_cpu, result.server_cpu, result.redis_cpu, result.bench_cpu, busy) = (
+            b - a for a, b in zip(cpu0, cpu1, strict=True)
+        )
         result.machine_busy = busy / (result.elapsed * (os.cpu_count() or 1))
-        result.others_cpu = max(0.0, busy - result.worker_cpu - result.postgres_cpu - result.server_cpu
-                                - result.redis_cpu - result.bench_cpu)
+        result.others_cpu = max(
+            0.0,
+            busy - result.worker_cpu - result.postgres_cpu - result.server_cpu - result.redis_cpu - result.bench_cpu,
+        )
         # Let the sweeps the last checks asked for run and commit before reading the outcome.
         time.sleep(settings.FACTCHECK_SWEEP_DELAY + 1.5)
         output = worker.output()
@@ -307,9 +364,11 @@ def run_e2e(*, per_host: int, global_limit: int, n_hosts: int, n_pages: int, lat
     result.snapshots = Snapshot.objects.count()
     result.quotes = Counter(Evidence.objects.values_list("quote_status", flat=True))
     result.flags_open = Flag.objects.filter(cleared_at__isnull=True).count()
-    log(f"  {checked} sources in {result.elapsed:.1f} s: {result.rate:.1f} checks/s ({result.rate / result.ideal:.0%} of "
+    log(
+        f"  {checked} sources in {result.elapsed:.1f} s: {result.rate:.1f} checks/s ({result.rate / result.ideal:.0%} of "
         f"{result.ideal:.0f}); worker CPU {result.worker_cpu / max(checked, 1) * 1000:.1f} ms/check; "
-        f"machine busy {result.machine_busy:.0%}; outcomes {dict(result.outcomes)}")
+        f"machine busy {result.machine_busy:.0%}; outcomes {dict(result.outcomes)}"
+    )
     return result
 
 
@@ -367,11 +426,25 @@ def run_linkchecker(urls: list[str], *, threads: int, per_second: float, latency
     url_file.write_text("\n".join(urls) + "\n")
     for path in (config, url_file):
         os.chmod(path, 0o644)
-    args = [str(binary), "-f", str(config), "-t", str(threads), "-r0", "--no-robots", "--no-status", "-v", "-o", "csv",
-            "--stdin"]
+    args = [
+        str(binary),
+        "-f",
+        str(config),
+        "-t",
+        str(threads),
+        "-r0",
+        "--no-robots",
+        "--no-status",
+        "-v",
+        "-o",
+        "csv",
+        "--stdin",
+    ]
     run.command = f"linkchecker -f linkcheckerrc -t {threads} -r0 --no-robots --no-status -v -o csv --stdin < urls.txt"
     try:
-        run.version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60).stdout.split("\n")[0]
+        run.version = subprocess.run(
+            [str(binary), "--version"], capture_output=True, text=True, timeout=60
+        ).stdout.split("\n")[0]
 
         def one() -> tuple[float, float, str, str]:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -389,8 +462,12 @@ def run_linkchecker(urls: list[str], *, threads: int, per_second: float, latency
         run.startup = max(0.0, wall1 - latency)
         url_file.write_text("\n".join(urls) + "\n")
         run.wall, run.cpu, out, err = one()
-        rows = [row for row in csv.reader(io.StringIO("\n".join(l for l in out.splitlines() if not l.startswith("#"))),
-                                           delimiter=";")]
+        rows = [
+            row
+            for row in csv.reader(
+                io.StringIO("\n".join(l for l in out.splitlines() if not l.startswith("#"))), delimiter=";"
+            )
+        ]
         header, body = (rows[0], rows[1:]) if rows else ([], [])
         if "valid" in header:
             i = header.index("valid")
@@ -583,8 +660,10 @@ def seed_sweep(total_claims: int) -> tuple[int, int, int]:
             [want_sources, last_claim],
         )
         cursor.execute("ANALYZE claims_claim, claims_evidence, claims_source, claims_flag")
-        cursor.execute("SELECT (SELECT count(*) FROM claims_claim), (SELECT count(*) FROM claims_evidence), "
-                       "(SELECT count(*) FROM claims_source)")
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM claims_claim), (SELECT count(*) FROM claims_evidence), "
+            "(SELECT count(*) FROM claims_source)"
+        )
         return cursor.fetchone()
 
 
@@ -608,10 +687,14 @@ def explain_sweep() -> str:
         if not kind:
             kind = next((k for k in FlagKind.values if f"'{k}'" in sql), "?")
         found = []
-        if verb == "INSERT" and "Nested Loop Anti Join" in plan and re.search(
-                r"Seq Scan on claims_flag|flag_open_kind_idx", plan):
-            found.append("nested loop anti join reading claims_flag (all of it, or all open flags of the kind) "
-                         "for every row")
+        if (
+            verb == "INSERT"
+            and "Nested Loop Anti Join" in plan
+            and re.search(r"Seq Scan on claims_flag|flag_open_kind_idx", plan)
+        ):
+            found.append(
+                "nested loop anti join reading claims_flag (all of it, or all open flags of the kind) for every row"
+            )
         elif "Nested Loop Anti Join" in plan:
             found.append("nested loop anti join")
         for join in ("Hash Anti Join", "Merge Anti Join", "Hash Join", "Merge Join"):
@@ -665,12 +748,15 @@ def run_sweeps(sizes: list[int], timeout: int) -> list[SweepRun]:
                 t = time.perf_counter()
                 try:
                     outcome = flags_sweep()
-                except OperationalError as exc:
+                except OperationalError:
                     outcome = {}
                     sent = [q["sql"] for q in captured.captured_queries if q["sql"].strip().upper() != "ROLLBACK"]
                     what = re.sub(r"\s+", " ", sent[-1] if sent else "")[:80]
-                    setattr(run, f"{phase}_timed_out", f"cancelled after {timeout} s in its statement {len(sent)} "
-                            f"(`{what}…`)")
+                    setattr(
+                        run,
+                        f"{phase}_timed_out",
+                        f"cancelled after {timeout} s in its statement {len(sent)} (`{what}…`)",
+                    )
                     log(f"  {phase}: {getattr(run, f'{phase}_timed_out')}")
                 seconds = time.perf_counter() - t
             with connection.cursor() as cursor:
@@ -681,7 +767,9 @@ def run_sweeps(sizes: list[int], timeout: int) -> list[SweepRun]:
             setattr(run, f"{phase}_queries", len(captured.captured_queries))
             setattr(run, f"{phase}_result", outcome)
             if outcome:
-                kinds = Counter(q["sql"].split(None, 1)[0].upper() for q in captured.captured_queries if q["sql"].strip())
+                kinds = Counter(
+                    q["sql"].split(None, 1)[0].upper() for q in captured.captured_queries if q["sql"].strip()
+                )
                 run.statements = ", ".join(f"{k} × {v}" for k, v in kinds.items())
             log(f"  {phase}: {seconds:.2f} s, {len(captured.captured_queries)} queries, {outcome}")
         run.flags_by_kind = dict(Counter(Flag.objects.filter(cleared_at__isnull=True).values_list("kind", flat=True)))
@@ -707,34 +795,50 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
     sweeps: list[SweepRun] = ctx.get("sweeps", [])
     w = []
     w.append("## Source checking throughput and the flags sweep (`make bench-fetch`)\n")
-    w.append(f"- Command: `make bench-fetch` (`bench/bench_fetch.py{ctx['argv']}`), run {ctx['date']}, "
-             f"{ctx['total']:.0f} s in all.")
+    w.append(
+        f"- Command: `make bench-fetch` (`bench/bench_fetch.py{ctx['argv']}`), run {ctx['date']}, "
+        f"{ctx['total']:.0f} s in all."
+    )
     w.append(f"- Code measured: {ctx['code']}.")
-    w.append(f"- Machine: {os.cpu_count()} CPUs (`os.cpu_count()`), {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-             f"{platform.system()} {platform.release()}, Python {platform.python_version()}, PostgreSQL "
-             f"{ctx['pg_version']}, Redis {ctx['redis_version']}; everything (pages, worker, PostgreSQL, Redis, "
-             "LinkChecker) on the same machine.")
-    w.append(f"- Pages: {ctx['n_sources']:,} French news pages from `bench/pages.py` ({ctx['page_kb'][0]:.0f}–"
-             f"{ctx['page_kb'][1]:.0f} KB, mean {ctx['page_kb'][2]:.1f} KB: title, navigation, article paragraphs "
-             f"built from `tests/data/seed-article.txt`, aside, footer), {ctx['n_pages']} on each of {ctx['n_hosts']} "
-             f"hosts 127.0.0.2 … 127.0.0.{1 + ctx['n_hosts']} port {ctx['port']}, each answer held "
-             f"{ctx['latency'] * 1000:.0f} ms before its first byte. One asyncio server process; its capacity, "
-             f"measured first: {ctx['server_capacity']:.0f} requests/s with {ctx['load_concurrency']} clients and a "
-             f"new connection per request (the most the end-to-end runs ask is {max((r.ideal for r in e2e), default=0):.0f}/s).")
-    w.append("- Settings: `factcheck.settings.test` (`FACTCHECK_FETCH_ALLOW_NETWORKS=127.0.0.0/8`; the worker with "
-             "`DJANGO_CONN_MAX_AGE=60` as in production), database `factcheck_bench_fetch`, a throwaway `redis-server` on 127.0.0.1; worker "
-             "`python -m celery -A factcheck worker --loglevel=INFO` (prefork, `CELERY_WORKER_CONCURRENCY` left to "
-             "its default, the global limit and half as many again). Each source has one claim and one quoted `supports` evidence; "
-             "sources are due in a shuffled order.")
-    w.append("- Clock: from the first `sources_dispatch()` (called in the bench process, which also plays beat "
-             f"every {BEAT_EVERY:g} s) until every source has a `Check` row. Ideal = effective concurrency / latency, "
-             "effective concurrency = min(global, hosts × per host).\n")
+    w.append(
+        f"- Machine: {os.cpu_count()} CPUs (`os.cpu_count()`), {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, PostgreSQL "
+        f"{ctx['pg_version']}, Redis {ctx['redis_version']}; everything (pages, worker, PostgreSQL, Redis, "
+        "LinkChecker) on the same machine."
+    )
+    w.append(
+        f"- Pages: {ctx['n_sources']:,} French news pages from `bench/pages.py` ({ctx['page_kb'][0]:.0f}–"
+        f"{ctx['page_kb'][1]:.0f} KB, mean {ctx['page_kb'][2]:.1f} KB: title, navigation, article paragraphs "
+        f"built from `tests/data/seed-article.txt`, aside, footer), {ctx['n_pages']} on each of {ctx['n_hosts']} "
+        f"hosts 127.0.0.2 … 127.0.0.{1 + ctx['n_hosts']} port {ctx['port']}, each answer held "
+        f"{ctx['latency'] * 1000:.0f} ms before its first byte. One asyncio server process; its capacity, "
+        f"measured first: {ctx['server_capacity']:.0f} requests/s with {ctx['load_concurrency']} clients and a "
+        f"new connection per request (the most the end-to-end runs ask is {max((r.ideal for r in e2e), default=0):.0f}/s)."
+    )
+    w.append(
+        "- Settings: `factcheck.settings.test` (`FACTCHECK_FETCH_ALLOW_NETWORKS=127.0.0.0/8`; the worker with "
+        "`DJANGO_CONN_MAX_AGE=60` as in production), database `factcheck_bench_fetch`, a throwaway `redis-server` on 127.0.0.1; worker "
+        "`python -m celery -A factcheck worker --loglevel=INFO` (prefork, `CELERY_WORKER_CONCURRENCY` left to "
+        "its default, the global limit and half as many again). Each source has one claim and one quoted `supports` evidence; "
+        "sources are due in a shuffled order."
+    )
+    w.append(
+        "- Clock: from the first `sources_dispatch()` (called in the bench process, which also plays beat "
+        f"every {BEAT_EVERY:g} s) until every source has a `Check` row. Ideal = effective concurrency / latency, "
+        "effective concurrency = min(global, hosts × per host).\n"
+    )
 
     if e2e:
         w.append("### End to end: dispatch, fetch, extraction, storage, quote check, flags sweep\n")
-        head = ["", *[f"per host {r.per_host}, global {r.global_limit}, {r.sources:,} sources"
-                      + (" (default)" if i == 0 else " (information)")
-                      for i, r in enumerate(e2e)], "target / baseline"]
+        head = [
+            "",
+            *[
+                f"per host {r.per_host}, global {r.global_limit}, {r.sources:,} sources"
+                + (" (default)" if i == 0 else " (information)")
+                for i, r in enumerate(e2e)
+            ],
+            "target / baseline",
+        ]
         w.append("| " + " | ".join(head) + " |")
         w.append("|" + "---|" * len(head))
 
@@ -742,36 +846,71 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
             w.append(f"| {label} | " + " | ".join(values) + f" | {target} |")
 
         lc_rate = lc.rate_without_startup if lc and not lc.error else 0
-        row("sources checked per second", [f"**{r.rate:.1f}**" for r in e2e],
-            f"ideal {base.ideal:.0f}/s, target ≥ {0.8 * base.ideal:.0f}/s; LinkChecker {lc_rate:.1f}/s" if base else "")
+        row(
+            "sources checked per second",
+            [f"**{r.rate:.1f}**" for r in e2e],
+            f"ideal {base.ideal:.0f}/s, target ≥ {0.8 * base.ideal:.0f}/s; LinkChecker {lc_rate:.1f}/s" if base else "",
+        )
         row("share of the ideal", [f"{r.rate / r.ideal:.0%} of {r.ideal:.0f}/s" for r in e2e], "≥ 80%")
-        row("wall time for all sources", [f"{r.elapsed:.1f} s" for r in e2e],
-            f"ideal {base.sources / base.ideal:.1f} s" if base else "")
-        row("outcomes", [", ".join(f"{k} {v}" for k, v in sorted(r.outcomes.items())) or "none" for r in e2e],
-            f"all ok ({base.sources:,})" if base else "")
+        row(
+            "wall time for all sources",
+            [f"{r.elapsed:.1f} s" for r in e2e],
+            f"ideal {base.sources / base.ideal:.1f} s" if base else "",
+        )
+        row(
+            "outcomes",
+            [", ".join(f"{k} {v}" for k, v in sorted(r.outcomes.items())) or "none" for r in e2e],
+            f"all ok ({base.sources:,})" if base else "",
+        )
         row("sources checked twice", [str(r.duplicates) for r in e2e], "0")
-        row("quotes found / snapshots / open flags",
-            [f"{r.quotes.get('found', 0)} / {r.snapshots} / {r.flags_open}" for r in e2e], "")
-        row("Check.duration_ms p50 / p95", [f"{r.p50:.0f} / {r.p95:.0f} ms" for r in e2e],
-            f"latency {ctx['latency'] * 1000:.0f} ms")
-        row("fetches in flight on average (Σ duration / wall)", [f"{r.in_flight:.1f}" for r in e2e],
-            "effective concurrency")
-        row("worker CPU per check (parent + prefork children)",
+        row(
+            "quotes found / snapshots / open flags",
+            [f"{r.quotes.get('found', 0)} / {r.snapshots} / {r.flags_open}" for r in e2e],
+            "",
+        )
+        row(
+            "Check.duration_ms p50 / p95",
+            [f"{r.p50:.0f} / {r.p95:.0f} ms" for r in e2e],
+            f"latency {ctx['latency'] * 1000:.0f} ms",
+        )
+        row(
+            "fetches in flight on average (Σ duration / wall)",
+            [f"{r.in_flight:.1f}" for r in e2e],
+            "effective concurrency",
+        )
+        row(
+            "worker CPU per check (parent + prefork children)",
             [f"**{r.worker_cpu / max(r.checked, 1) * 1000:.1f} ms**" for r in e2e],
-            f"LinkChecker {lc.cpu / max(lc.checked, 1) * 1000:.1f} ms" if lc and not lc.error else "")
-        row("PostgreSQL CPU per check (whole server)", [f"{r.postgres_cpu / max(r.checked, 1) * 1000:.1f} ms" for r in e2e], "")
-        row("page server / Redis / bench process CPU per check",
-            [f"{r.server_cpu / max(r.checked, 1) * 1000:.1f} / {r.redis_cpu / max(r.checked, 1) * 1000:.1f} / "
-             f"{r.bench_cpu / max(r.checked, 1) * 1000:.1f} ms" for r in e2e], "")
+            f"LinkChecker {lc.cpu / max(lc.checked, 1) * 1000:.1f} ms" if lc and not lc.error else "",
+        )
+        row(
+            "PostgreSQL CPU per check (whole server)",
+            [f"{r.postgres_cpu / max(r.checked, 1) * 1000:.1f} ms" for r in e2e],
+            "",
+        )
+        row(
+            "page server / Redis / bench process CPU per check",
+            [
+                f"{r.server_cpu / max(r.checked, 1) * 1000:.1f} / {r.redis_cpu / max(r.checked, 1) * 1000:.1f} / "
+                f"{r.bench_cpu / max(r.checked, 1) * 1000:.1f} ms"
+                for r in e2e
+            ],
+            "",
+        )
         row("machine CPU busy during the run", [f"{r.machine_busy:.0%} of {os.cpu_count()} CPUs" for r in e2e], "")
-        row("CPU taken by other processes of the machine (not the bench's, not PostgreSQL)",
-            [f"{r.others_cpu:.0f} s = {r.others_cpu / r.elapsed:.2f} CPU" for r in e2e], "0 on a quiet machine")
+        row(
+            "CPU taken by other processes of the machine (not the bench's, not PostgreSQL)",
+            [f"{r.others_cpu:.0f} s = {r.others_cpu / r.elapsed:.2f} CPU" for r in e2e],
+            "0 on a quiet machine",
+        )
         row("worker processes", [str(r.processes) for r in e2e], "")
         row("beat calls / slots beat filled", [f"{r.beat_calls} / {r.beat_leases}" for r in e2e], "")
-        row("flags sweeps after checks (checks per sweep)",
+        row(
+            "flags sweeps after checks (checks per sweep)",
             [f"{r.sweeps} ({r.checked / r.sweeps:.0f})" if r.sweeps else "0" for r in e2e],
             "one per `FACTCHECK_SWEEP_DELAY_SECONDS` per worker process (the cache that spaces them is per process "
-            "in these settings, Redis in production)")
+            "in these settings, Redis in production)",
+        )
         for r in e2e:
             if r.timed_out:
                 w.append(f"\nThe run at global {r.global_limit} timed out before every source was checked.")
@@ -785,8 +924,10 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
     elif lc.error:
         w.append(f"LinkChecker could not be run: `{lc.error}`\n")
     else:
-        w.append(f"{lc.version}, from PyPI (`bench/requirements.txt`), command `{lc.command}`, with this "
-                 "configuration file:\n")
+        w.append(
+            f"{lc.version}, from PyPI (`bench/requirements.txt`), command `{lc.command}`, with this "
+            "configuration file:\n"
+        )
         w.append("```ini\n" + lc.config + "```\n")
         w.append(
             "LinkChecker has no per-host concurrency limit: its per-host limit is a rate, `maxrequestspersecond`, "
@@ -796,14 +937,21 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
             "send. `threads` = 8 = our global limit. `--no-robots` because our checker does not read robots.txt; "
             "`-r0`: the 2,000 URLs are checked, not crawled. LinkChecker checks the status and reads the page; it "
             "extracts, stores and compares nothing, so it does less work per URL than our checks do. URLs in the "
-            "same (shuffled) order as our sources are due.\n")
+            "same (shuffled) order as our sources are due.\n"
+        )
         row_ = [
             ("URLs checked (valid)", f"{lc.checked:,} ({lc.valid:,})", f"{base.sources:,}" if base else ""),
             ("wall time", f"{lc.wall:.1f} s (startup {lc.startup:.1f} s)", f"{base.elapsed:.1f} s" if base else ""),
-            ("checks per second", f"{lc.rate:.1f} ({lc.rate_without_startup:.1f} without its startup)",
-             f"{base.rate:.1f}" if base else ""),
-            ("CPU per check", f"{lc.cpu / max(lc.checked, 1) * 1000:.1f} ms",
-             f"{base.worker_cpu / max(base.checked, 1) * 1000:.1f} ms (worker)" if base else ""),
+            (
+                "checks per second",
+                f"{lc.rate:.1f} ({lc.rate_without_startup:.1f} without its startup)",
+                f"{base.rate:.1f}" if base else "",
+            ),
+            (
+                "CPU per check",
+                f"{lc.cpu / max(lc.checked, 1) * 1000:.1f} ms",
+                f"{base.worker_cpu / max(base.checked, 1) * 1000:.1f} ms (worker)" if base else "",
+            ),
         ]
         w.append("| | LinkChecker | ours at the default concurrency |")
         w.append("|---|---|---|")
@@ -812,40 +960,58 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
         w.append("")
 
     if bd:
-        w.append(f"### Where a check's CPU goes: the task's work for {bd.n} sources, one after the other, in one process\n")
-        w.append("Timers around the functions (this process's CPU; PostgreSQL's own work is not included), with the "
-                 "queries each step sends:\n")
+        w.append(
+            f"### Where a check's CPU goes: the task's work for {bd.n} sources, one after the other, in one process\n"
+        )
+        w.append(
+            "Timers around the functions (this process's CPU; PostgreSQL's own work is not included), with the "
+            "queries each step sends:\n"
+        )
         w.append("| step | CPU ms per check | queries per check |")
         w.append("|---|---|---|")
-        order = ["source_check (all)", "fetch (all)", "SSL context (per fetch)", "trafilatura article", "fingerprint",
-                 "visible text", "quote matching", SWEEP_STEP, "sources_dispatch"]
+        order = [
+            "source_check (all)",
+            "fetch (all)",
+            "SSL context (per fetch)",
+            "trafilatura article",
+            "fingerprint",
+            "visible text",
+            "quote matching",
+            SWEEP_STEP,
+            "sources_dispatch",
+        ]
         for label in order:
-            indent = "&nbsp;&nbsp;" if label not in ("source_check (all)", SWEEP_STEP,
-                                                      "sources_dispatch") else ""
+            indent = "&nbsp;&nbsp;" if label not in ("source_check (all)", SWEEP_STEP, "sources_dispatch") else ""
             indent = indent + ("&nbsp;&nbsp;" if label == "SSL context (per fetch)" else "")
             q = bd.queries.get(label)
             w.append(f"| {indent}{label} | {bd.cpu_ms.get(label, 0):.1f} | {'' if q is None else f'{q:.1f}'} |")
         inside = sum(bd.cpu_ms.get(k, 0) for k in order[1:7] if k != "SSL context (per fetch)")
-        w.append(f"| &nbsp;&nbsp;the rest of source_check (ORM, hashing, compression, storage) | "
-                 f"{bd.cpu_ms.get('source_check (all)', 0) - inside:.1f} | |")
-        total = sum(bd.cpu_ms.get(k, 0) for k in ("source_check (all)", SWEEP_STEP,
-                                                   "sources_dispatch"))
-        w.append(f"| **total in-process** | **{total:.1f}** | "
-                 f"**{sum(bd.queries.values()):.0f}** |")
-        w.append(f"| what a new database connection costs (saved by `CONN_MAX_AGE`): client / PostgreSQL CPU, wall | "
-                 f"{bd.connect_client_ms:.1f} / {bd.connect_postgres_ms:.1f}, {bd.connect_wall_ms:.1f} ms wall | 1 |")
+        w.append(
+            f"| &nbsp;&nbsp;the rest of source_check (ORM, hashing, compression, storage) | "
+            f"{bd.cpu_ms.get('source_check (all)', 0) - inside:.1f} | |"
+        )
+        total = sum(bd.cpu_ms.get(k, 0) for k in ("source_check (all)", SWEEP_STEP, "sources_dispatch"))
+        w.append(f"| **total in-process** | **{total:.1f}** | **{sum(bd.queries.values()):.0f}** |")
+        w.append(
+            f"| what a new database connection costs (saved by `CONN_MAX_AGE`): client / PostgreSQL CPU, wall | "
+            f"{bd.connect_client_ms:.1f} / {bd.connect_postgres_ms:.1f}, {bd.connect_wall_ms:.1f} ms wall | 1 |"
+        )
         w.append("")
 
     if sweeps:
         w.append("### Flags sweep (`flags_sweep()`, the whole table)\n")
-        w.append("Data set grown with `INSERT … SELECT generate_series` and analysed: 5% rejected and 10% published "
-                 "claims, created 0–239 h ago (70% past the 72 h of `FACTCHECK_UNPROVEN_AFTER`), one claim in 8 with "
-                 "context evidence only, 1 or 2 evidence per claim, a source per 4 claims (85% alive, 5% dead, 5% "
-                 "failing, 5% pending), 70% of evidence quoted (8% missing, 12% unverified), 5% on pages changed "
-                 "since cited. Cold: the first sweep (no flags yet: it raises them all); warm: the same sweep again "
-                 "(nothing to change). Queries counted with `CaptureQueriesContext`.\n")
-        w.append("| claims | evidence | seeding | cold sweep (queries) | warm sweep (queries) | flags raised | "
-                 f"diagnosis: cold with `enable_nestloop=off`, `work_mem={HINTED_WORK_MEM}` (queries) |")
+        w.append(
+            "Data set grown with `INSERT … SELECT generate_series` and analysed: 5% rejected and 10% published "
+            "claims, created 0–239 h ago (70% past the 72 h of `FACTCHECK_UNPROVEN_AFTER`), one claim in 8 with "
+            "context evidence only, 1 or 2 evidence per claim, a source per 4 claims (85% alive, 5% dead, 5% "
+            "failing, 5% pending), 70% of evidence quoted (8% missing, 12% unverified), 5% on pages changed "
+            "since cited. Cold: the first sweep (no flags yet: it raises them all); warm: the same sweep again "
+            "(nothing to change). Queries counted with `CaptureQueriesContext`.\n"
+        )
+        w.append(
+            "| claims | evidence | seeding | cold sweep (queries) | warm sweep (queries) | flags raised | "
+            f"diagnosis: cold with `enable_nestloop=off`, `work_mem={HINTED_WORK_MEM}` (queries) |"
+        )
         w.append("|---|---|---|---|---|---|---|")
 
         def cell(s: SweepRun, phase: str) -> str:
@@ -855,10 +1021,14 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
 
         for s in sweeps:
             raised = s.cold_result.get("raised") or s.hinted_result.get("raised")
-            w.append(f"| {s.claims:,} | {s.evidence:,} | {s.seed_seconds:.0f} s | {cell(s, 'cold')} | {cell(s, 'warm')} | "
-                     f"{f'{raised:,}' if raised else '–'} | {cell(s, 'hinted')} |")
-        w.append("\nThe warm sweep runs after the diagnostic one, on the flags it raised (the cold one's, when it "
-                 "finished, are the same set).")
+            w.append(
+                f"| {s.claims:,} | {s.evidence:,} | {s.seed_seconds:.0f} s | {cell(s, 'cold')} | {cell(s, 'warm')} | "
+                f"{f'{raised:,}' if raised else '–'} | {cell(s, 'hinted')} |"
+            )
+        w.append(
+            "\nThe warm sweep runs after the diagnostic one, on the flags it raised (the cold one's, when it "
+            "finished, are the same set)."
+        )
         for s in sweeps:
             for phase in ("cold", "hinted", "warm"):
                 why = getattr(s, f"{phase}_timed_out")
@@ -871,47 +1041,68 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
         if len(done) >= 2 and len(done) == len(sweeps):
             a, b = sweeps[0], sweeps[-1]
             size_ratio = b.claims / a.claims
-            w.append(f"\n{b.claims / a.claims:.0f}× the claims: cold {b.cold_seconds / a.cold_seconds:.1f}× the time, "
-                     f"warm {b.warm_seconds / a.warm_seconds:.1f}× (linear would be {size_ratio:.0f}×). Open flags at "
-                     f"{b.claims:,} claims: {', '.join(f'{k} {v:,}' for k, v in sorted(b.flags_by_kind.items()))}.")
+            w.append(
+                f"\n{b.claims / a.claims:.0f}× the claims: cold {b.cold_seconds / a.cold_seconds:.1f}× the time, "
+                f"warm {b.warm_seconds / a.warm_seconds:.1f}× (linear would be {size_ratio:.0f}×). Open flags at "
+                f"{b.claims:,} claims: {', '.join(f'{k} {v:,}' for k, v in sorted(b.flags_by_kind.items()))}."
+            )
         w.append("")
 
     w.append("### Verdicts\n")
     if base:
         share = base.rate / base.ideal
-        w.append(f"- At least 80% of the ideal at the default concurrency: {verdict(share >= 0.8 and not base.timed_out)} "
-                 f"({base.rate:.1f} checks/s = {share:.0%} of {base.ideal:.0f}/s).")
+        w.append(
+            f"- At least 80% of the ideal at the default concurrency: {verdict(share >= 0.8 and not base.timed_out)} "
+            f"({base.rate:.1f} checks/s = {share:.0%} of {base.ideal:.0f}/s)."
+        )
         if lc and not lc.error:
-            w.append(f"- Faster than LinkChecker: {verdict(base.rate > lc.rate_without_startup)} ({base.rate:.1f} "
-                     f"against {lc.rate_without_startup:.1f} checks/s without its startup, {lc.rate:.1f} with it).")
+            w.append(
+                f"- Faster than LinkChecker: {verdict(base.rate > lc.rate_without_startup)} ({base.rate:.1f} "
+                f"against {lc.rate_without_startup:.1f} checks/s without its startup, {lc.rate:.1f} with it)."
+            )
         else:
             w.append(f"- Faster than LinkChecker: not measured ({lc.error if lc else 'skipped'}).")
     if len(sweeps) >= 2:
-        counts = {getattr(s, f"{ph}_queries") for s in sweeps for ph in ("cold", "hinted", "warm")
-                  if not getattr(s, f"{ph}_timed_out")}
+        counts = {
+            getattr(s, f"{ph}_queries")
+            for s in sweeps
+            for ph in ("cold", "hinted", "warm")
+            if not getattr(s, f"{ph}_timed_out")
+        }
         statements = next((s.statements for s in sweeps if s.statements), "")
-        w.append(f"- Sweep query count constant: {verdict(len(counts) == 1)} "
-                 f"({', '.join(str(c) for c in sorted(counts))} queries in every sweep that finished, at every size: "
-                 f"{statements}"
-                 + "".join(f"; at {s.claims:,} claims the "
-                           + " and ".join(ph for ph in ("cold", "hinted", "warm") if getattr(s, f"{ph}_timed_out"))
-                           + " sweep did not finish" for s in sweeps
-                           if s.cold_timed_out or s.warm_timed_out or s.hinted_timed_out) + ").")
+        w.append(
+            f"- Sweep query count constant: {verdict(len(counts) == 1)} "
+            f"({', '.join(str(c) for c in sorted(counts))} queries in every sweep that finished, at every size: "
+            f"{statements}"
+            + "".join(
+                f"; at {s.claims:,} claims the "
+                + " and ".join(ph for ph in ("cold", "hinted", "warm") if getattr(s, f"{ph}_timed_out"))
+                + " sweep did not finish"
+                for s in sweeps
+                if s.cold_timed_out or s.warm_timed_out or s.hinted_timed_out
+            )
+            + ")."
+        )
         a, b = sweeps[0], sweeps[-1]
         ratio = b.claims / a.claims
         if b.cold_timed_out or b.warm_timed_out:
             slow = [ph for ph in ("cold", "warm") if getattr(b, f"{ph}_timed_out")]
-            growth = ", ".join(f"{ph} over {getattr(b, f'{ph}_seconds') / getattr(a, f'{ph}_seconds'):.0f}×"
-                               for ph in slow)
-            w.append(f"- Sweep time at worst linear in claims: **missed** (at {b.claims:,} claims the {' and '.join(slow)} "
-                     f"sweep did not finish within {ctx.get('sweep_timeout', 0)} s for one statement: {growth} the "
-                     f"time at {a.claims:,} for {ratio:.0f}× the claims; the diagnostic sweep, "
-                     f"{b.hinted_seconds / max(a.hinted_seconds, 1e-9):.1f}×"
-                     f"{'' if not b.hinted_timed_out else ' (did not finish either)'}).")
+            growth = ", ".join(
+                f"{ph} over {getattr(b, f'{ph}_seconds') / getattr(a, f'{ph}_seconds'):.0f}×" for ph in slow
+            )
+            w.append(
+                f"- Sweep time at worst linear in claims: **missed** (at {b.claims:,} claims the {' and '.join(slow)} "
+                f"sweep did not finish within {ctx.get('sweep_timeout', 0)} s for one statement: {growth} the "
+                f"time at {a.claims:,} for {ratio:.0f}× the claims; the diagnostic sweep, "
+                f"{b.hinted_seconds / max(a.hinted_seconds, 1e-9):.1f}×"
+                f"{'' if not b.hinted_timed_out else ' (did not finish either)'})."
+            )
         else:
             worst = max(b.cold_seconds / a.cold_seconds, b.warm_seconds / a.warm_seconds)
-            w.append(f"- Sweep time at worst linear in claims: {verdict(worst <= ratio * 1.25)} (worst growth "
-                     f"{worst:.1f}× for {ratio:.0f}× the claims; 25% tolerance for noise).")
+            w.append(
+                f"- Sweep time at worst linear in claims: {verdict(worst <= ratio * 1.25)} (worst growth "
+                f"{worst:.1f}× for {ratio:.0f}× the claims; 25% tolerance for noise)."
+            )
     if ctx.get("analysis"):
         w.append("\n" + ctx["analysis"])
     return "\n".join(w) + "\n"
@@ -924,36 +1115,48 @@ def analysis(ctx: dict) -> str:
         return ""
     base = e2e[0]
     cpus = os.cpu_count() or 1
-    per_check = (base.worker_cpu + base.postgres_cpu + base.server_cpu + base.redis_cpu + base.bench_cpu) / max(base.checked, 1)
-    text = [f"**Where the time goes.** At the default concurrency the machine was {base.machine_busy:.0%} busy "
-            f"({base.others_cpu / base.elapsed:.2f} CPU of it taken by other processes of the machine, outside the "
-            "bench and PostgreSQL). "
-            f"All processes together spent {per_check * 1000:.0f} ms of CPU per check (worker "
-            f"{base.worker_cpu / max(base.checked, 1) * 1000:.0f}, PostgreSQL {base.postgres_cpu / max(base.checked, 1) * 1000:.0f}, "
-            f"page server {base.server_cpu / max(base.checked, 1) * 1000:.0f}); with {cpus} CPUs to itself the desk would be "
-            f"capped near {cpus / per_check:.0f} checks/s whatever the concurrency"]
+    per_check = (base.worker_cpu + base.postgres_cpu + base.server_cpu + base.redis_cpu + base.bench_cpu) / max(
+        base.checked, 1
+    )
+    text = [
+        f"**Where the time goes.** At the default concurrency the machine was {base.machine_busy:.0%} busy "
+        f"({base.others_cpu / base.elapsed:.2f} CPU of it taken by other processes of the machine, outside the "
+        "bench and PostgreSQL). "
+        f"All processes together spent {per_check * 1000:.0f} ms of CPU per check (worker "
+        f"{base.worker_cpu / max(base.checked, 1) * 1000:.0f}, PostgreSQL {base.postgres_cpu / max(base.checked, 1) * 1000:.0f}, "
+        f"page server {base.server_cpu / max(base.checked, 1) * 1000:.0f}); with {cpus} CPUs to itself the desk would be "
+        f"capped near {cpus / per_check:.0f} checks/s whatever the concurrency"
+    ]
     if len(e2e) > 1:
         hi = e2e[1]
         text.append(f" (the run at global {hi.global_limit}: {hi.rate:.1f} checks/s, {hi.machine_busy:.0%} busy)")
-    text.append(f"; 80% of the ideal ({0.8 * base.ideal:.0f}/s) would need {0.8 * base.ideal * per_check:.1f} CPUs, "
-                f"or at most {cpus / (0.8 * base.ideal) * 1000:.0f} ms of CPU per check on {cpus}.")
+    text.append(
+        f"; 80% of the ideal ({0.8 * base.ideal:.0f}/s) would need {0.8 * base.ideal * per_check:.1f} CPUs, "
+        f"or at most {cpus / (0.8 * base.ideal) * 1000:.0f} ms of CPU per check on {cpus}."
+    )
     if bd:
         ssl = bd.cpu_ms.get("SSL context (per fetch)", 0)
         fetch_ms = bd.cpu_ms.get("fetch (all)", 0)
-        ssl_note = ("`_ssl_context()`, which loads certifi's CA bundle again for every fetch, even of an http:// page"
-                    if ssl > 2 else "`_ssl_context()`")
-        text.append(f" In the task itself, `fetch()` costs {fetch_ms:.1f} ms of CPU, {ssl:.1f} ms of which is "
-                    f"{ssl_note}; trafilatura {bd.cpu_ms.get('trafilatura article', 0):.1f} ms, the fingerprint "
-                    f"{bd.cpu_ms.get('fingerprint', 0):.1f} ms, the flags sweep after checks "
-                    f"{bd.cpu_ms.get(SWEEP_STEP, 0):.1f} ms a check (one sweep per {bd.checks_per_sweep} checks) "
-                    "and the dispatch "
-                    f"{bd.cpu_ms.get('sources_dispatch', 0):.1f} ms, with "
-                    f"{sum(bd.queries.values()):.0f} queries per check in all. A new PostgreSQL connection would cost "
-                    f"{bd.connect_postgres_ms:.1f} ms of PostgreSQL CPU and {bd.connect_wall_ms:.1f} ms of wall time; "
-                    "the worker keeps its connection (`DJANGO_CONN_MAX_AGE=60`, as in production).")
+        ssl_note = (
+            "`_ssl_context()`, which loads certifi's CA bundle again for every fetch, even of an http:// page"
+            if ssl > 2
+            else "`_ssl_context()`"
+        )
+        text.append(
+            f" In the task itself, `fetch()` costs {fetch_ms:.1f} ms of CPU, {ssl:.1f} ms of which is "
+            f"{ssl_note}; trafilatura {bd.cpu_ms.get('trafilatura article', 0):.1f} ms, the fingerprint "
+            f"{bd.cpu_ms.get('fingerprint', 0):.1f} ms, the flags sweep after checks "
+            f"{bd.cpu_ms.get(SWEEP_STEP, 0):.1f} ms a check (one sweep per {bd.checks_per_sweep} checks) "
+            "and the dispatch "
+            f"{bd.cpu_ms.get('sources_dispatch', 0):.1f} ms, with "
+            f"{sum(bd.queries.values()):.0f} queries per check in all. A new PostgreSQL connection would cost "
+            f"{bd.connect_postgres_ms:.1f} ms of PostgreSQL CPU and {bd.connect_wall_ms:.1f} ms of wall time; "
+            "the worker keeps its connection (`DJANGO_CONN_MAX_AGE=60`, as in production)."
+        )
     sweeps: list[SweepRun] = ctx.get("sweeps", [])
     if len(sweeps) >= 2:
         a, b = sweeps[0], sweeps[-1]
+
         def took(run: SweepRun, phase: str) -> str:
             if getattr(run, f"{phase}_timed_out"):
                 return f"more than {getattr(run, f'{phase}_seconds'):.0f} s (cancelled)"
@@ -962,10 +1165,13 @@ def analysis(ctx: dict) -> str:
         text.append(
             f"\n\n**The sweep.** At {a.claims:,} claims the cold sweep took {took(a, 'cold')}, and {took(a, 'hinted')} "
             f"with nested loops off and work_mem {HINTED_WORK_MEM}; at {b.claims:,} claims {took(b, 'cold')} and "
-            f"{took(b, 'hinted')}; the warm sweep {took(a, 'warm')} and {took(b, 'warm')}.")
+            f"{took(b, 'hinted')}; the warm sweep {took(a, 'warm')} and {took(b, 'warm')}."
+        )
         if b.cold_timed_out or b.warm_timed_out or b.cold_seconds > 2 * b.hinted_seconds:
-            text.append(" The statements are set-based and fixed in number; what grows faster than the claims is "
-                        "the plans PostgreSQL picks for them (listed above).")
+            text.append(
+                " The statements are set-based and fixed in number; what grows faster than the claims is "
+                "the plans PostgreSQL picks for them (listed above)."
+            )
     return "".join(text)
 
 
@@ -974,12 +1180,21 @@ def code_version() -> str:
     import hashlib
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=30).stdout.strip() or "unknown"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=30
+            ).stdout.strip()
+            or "unknown"
+        )
     except (OSError, subprocess.SubprocessError):
         commit = "unknown"
-    files = ["claims/fetching.py", "claims/pagetext.py", "claims/services/checking.py", "claims/services/flags.py",
-             "claims/tasks.py"]
+    files = [
+        "claims/fetching.py",
+        "claims/pagetext.py",
+        "claims/services/checking.py",
+        "claims/services/flags.py",
+        "claims/tasks.py",
+    ]
     digests = []
     for name in files:
         path = ROOT / name
@@ -1053,15 +1268,24 @@ def main() -> int:
             "code": code,
             "argv": (" " + " ".join(sys.argv[1:])) if sys.argv[1:] else "",
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "n_hosts": args.hosts, "n_pages": args.pages, "n_sources": args.hosts * args.pages,
-            "latency": args.latency, "port": server.port, "page_kb": (min(sizes), max(sizes), statistics.mean(sizes)),
-            "server_capacity": served / seconds, "load_concurrency": load_concurrency, "e2e": [],
+            "n_hosts": args.hosts,
+            "n_pages": args.pages,
+            "n_sources": args.hosts * args.pages,
+            "latency": args.latency,
+            "port": server.port,
+            "page_kb": (min(sizes), max(sizes), statistics.mean(sizes)),
+            "server_capacity": served / seconds,
+            "load_concurrency": load_concurrency,
+            "e2e": [],
         }
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             ctx["pg_version"] = cursor.fetchone()[0].split(" ")[0]
-        ctx["redis_version"] = subprocess.run(["redis-server", "--version"], capture_output=True, text=True,
-                                              timeout=30).stdout.split("v=")[-1].split(" ")[0]
+        ctx["redis_version"] = (
+            subprocess.run(["redis-server", "--version"], capture_output=True, text=True, timeout=30)
+            .stdout.split("v=")[-1]
+            .split(" ")[0]
+        )
         redis_pids = [redis.process.pid]
         n = args.hosts * args.pages
         runs = [(per_host, global_limit)]
@@ -1072,15 +1296,27 @@ def main() -> int:
             ideal = min(gl, args.hosts * ph) / args.latency
             limit = None if i == 0 else args.extra_sources
             timeout = max(480.0, 6 * (limit or n) / ideal)
-            ctx["e2e"].append(run_e2e(per_host=ph, global_limit=gl, n_hosts=args.hosts, n_pages=args.pages,
-                                      latency=args.latency, server=server, redis_pids=redis_pids, redis_url=redis.url,
-                                      timeout=timeout, limit=limit))
+            ctx["e2e"].append(
+                run_e2e(
+                    per_host=ph,
+                    global_limit=gl,
+                    n_hosts=args.hosts,
+                    n_pages=args.pages,
+                    latency=args.latency,
+                    server=server,
+                    redis_pids=redis_pids,
+                    redis_url=redis.url,
+                    timeout=timeout,
+                    limit=limit,
+                )
+            )
         urls = [pages.page_url(h, p, server.port) for h, p in page_order(args.hosts, args.pages)]
 
         if not args.skip_linkchecker:
             log("LinkChecker on the same URLs")
-            ctx["linkchecker"] = run_linkchecker(urls, threads=global_limit,
-                                                 per_second=per_host / args.latency, latency=args.latency)
+            ctx["linkchecker"] = run_linkchecker(
+                urls, threads=global_limit, per_second=per_host / args.latency, latency=args.latency
+            )
             lc = ctx["linkchecker"]
             log(f"  {lc.error or f'{lc.checked} URLs ({lc.valid} valid) in {lc.wall:.1f} s: {lc.rate:.1f}/s'}")
         if args.breakdown:
@@ -1088,8 +1324,13 @@ def main() -> int:
             # As many checks per sweep as the default end-to-end run had.
             base = ctx["e2e"][0] if ctx["e2e"] else None
             checks_per_sweep = max(1, round(base.checked / base.sweeps)) if base and base.sweeps else 1
-            ctx["breakdown"] = run_breakdown(args.breakdown, n_hosts=args.hosts, n_pages=args.pages, port=server.port,
-                                             checks_per_sweep=checks_per_sweep)
+            ctx["breakdown"] = run_breakdown(
+                args.breakdown,
+                n_hosts=args.hosts,
+                n_pages=args.pages,
+                port=server.port,
+                checks_per_sweep=checks_per_sweep,
+            )
             log(f"  {ctx['breakdown'].cpu_ms}")
         sweep_sizes = [int(s) for s in args.sweep_sizes.split(",") if s.strip()]
         if sweep_sizes:

@@ -1,4 +1,5 @@
 """What the benchmarks share: a log line, a database of their own, and a section each of docs/benchmarks.md."""
+
 from __future__ import annotations
 
 import time

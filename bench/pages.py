@@ -4,6 +4,7 @@
 by bench_fetch.py in its own process, so that its CPU is measured apart from the workers'). It prints one line,
 `READY <port>`, once every host listens. Loopback only: every address is checked to be in 127.0.0.0/8.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,14 @@ PORTS = range(18080, 18180)
 
 SECTIONS = ["International", "Économie", "Tech", "Sciences", "Politique", "Culture", "Société", "Environnement"]
 TOPICS = [
-    "l’intelligence artificielle", "les semi-conducteurs", "la régulation européenne", "les marchés financiers",
-    "la souveraineté numérique", "les données d’entraînement", "la propriété intellectuelle", "la Silicon Valley",
+    "l’intelligence artificielle",
+    "les semi-conducteurs",
+    "la régulation européenne",
+    "les marchés financiers",
+    "la souveraineté numérique",
+    "les données d’entraînement",
+    "la propriété intellectuelle",
+    "la Silicon Valley",
 ]
 NAMES = ["Claire Dubois", "Marc Lefèvre", "Sophie Martin", "Julien Moreau", "Nadia Benali", "Thomas Girard"]
 
@@ -84,10 +91,10 @@ def page_html(host: int, page: int) -> bytes:
         '<link rel="stylesheet" href="/static/site.css">'
         "<style>body{font-family:Georgia,serif;margin:0}nav ul{display:flex;list-style:none}"
         ".ad{background:#eee;padding:1em}article p{line-height:1.6}</style>"
-        '<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}</script>'
+        "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}</script>"
         "</head><body>"
         f'<header class="site"><a href="/" class="logo">Le Quotidien numérique</a><nav><ul>{nav}</ul></nav></header>'
-        f'<main><article><h1>{title}</h1>'
+        f"<main><article><h1>{title}</h1>"
         f'<p class="byline">Par {author}, publié le {1 + page % 28} janvier 2025 à {8 + host % 12} h {page % 60:02d}</p>'
     )
     aside = (
@@ -96,7 +103,7 @@ def page_html(host: int, page: int) -> bytes:
         + '</ul><div class="ad">Publicité</div></aside>'
     )
     foot = (
-        '</article></main><footer><p>© 2025 Le Quotidien numérique. Tous droits réservés.</p>'
+        "</article></main><footer><p>© 2025 Le Quotidien numérique. Tous droits réservés.</p>"
         '<ul><li><a href="/mentions-legales">Mentions légales</a></li><li><a href="/contact">Contact</a></li></ul>'
         "</footer></body></html>"
     )
@@ -109,8 +116,11 @@ def page_html(host: int, page: int) -> bytes:
         chosen = [_SENTENCES[(offset + n + i) % len(_SENTENCES)] for i in range(k)]
         n += k
         # Per-page variation so that no two texts are the same.
-        chosen.insert(rng.randrange(len(chosen) + 1), f"Le point {len(paragraphs) + 1} de ce dossier ({host:02d}-{page:03d}) "
-                      f"concerne {TOPICS[rng.randrange(len(TOPICS))]}, selon {NAMES[rng.randrange(len(NAMES))]}.")
+        chosen.insert(
+            rng.randrange(len(chosen) + 1),
+            f"Le point {len(paragraphs) + 1} de ce dossier ({host:02d}-{page:03d}) "
+            f"concerne {TOPICS[rng.randrange(len(TOPICS))]}, selon {NAMES[rng.randrange(len(NAMES))]}.",
+        )
         paragraph = f"<p>{' '.join(chosen)}</p>"
         if len(paragraphs) == 2:
             paragraph = f"<p>{page_quote(host, page).replace(chr(39), '’')}, a-t-on appris mercredi.</p>" + paragraph
@@ -144,7 +154,7 @@ class Site:
             while True:
                 try:
                     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=30)
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, ConnectionError):
+                except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
                     return
                 lines = head.decode("latin-1").split("\r\n")
                 parts = lines[0].split(" ")

@@ -1,4 +1,5 @@
 """The editors' door: the Django admin, a thin layer over the services in claims/services/."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -127,7 +128,17 @@ class EvidenceInline(admin.StackedInline):
         return f"{evidence.added_by or '-'}, {evidence.added_at:%Y-%m-%d %H:%M}" if evidence.pk else "-"
 
     def get_fields(self, request: HttpRequest, obj: Claim | None = None) -> list[str]:
-        fields = ["url", "stance", "quote", "note", "source_state", "quote_status", "page_changed", "quote_overridden_by", "added"]
+        fields = [
+            "url",
+            "stance",
+            "quote",
+            "note",
+            "source_state",
+            "quote_status",
+            "page_changed",
+            "quote_overridden_by",
+            "added",
+        ]
         if rules.can_override_quote(request.user):
             fields.insert(fields.index("quote_overridden_by") + 1, "quote_override_reason")
         return fields
@@ -188,8 +199,10 @@ class ClaimForm(forms.ModelForm):
             current = Claim.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if current != loaded:
                 raise ValidationError(
-                    _("Someone else changed this claim while you were editing it. "
-                      "Open it again to see their change, then make yours.")
+                    _(
+                        "Someone else changed this claim while you were editing it. "
+                        "Open it again to see their change, then make yours."
+                    )
                 )
         return cleaned
 
@@ -199,7 +212,16 @@ class ClaimAdmin(SimpleHistoryAdmin):
     form = ClaimForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/claims/claim/change_form.html"
-    list_display = ["short_text", "claimant", "status_badge", "rating_badge", "flag_badges", "language", "assignee", "updated_at"]
+    list_display = [
+        "short_text",
+        "claimant",
+        "status_badge",
+        "rating_badge",
+        "flag_badges",
+        "language",
+        "assignee",
+        "updated_at",
+    ]
     list_filter = ["status", "rating", OpenFlagFilter, "language", "assignee"]
     search_fields = ["text", "claimant"]
     date_hierarchy = "created_at"
@@ -207,7 +229,20 @@ class ClaimAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["text", "claimant", "claim_date", "appearance_url", "language", "tags"]}),
         (_("Verdict"), {"fields": ["rating", "summary"]}),
-        (_("Desk"), {"fields": ["status", "assignee", "loaded_version", "created_by", "created_at", "first_published_at", "published_at"]}),
+        (
+            _("Desk"),
+            {
+                "fields": [
+                    "status",
+                    "assignee",
+                    "loaded_version",
+                    "created_by",
+                    "created_at",
+                    "first_published_at",
+                    "published_at",
+                ]
+            },
+        ),
     ]
     readonly_fields = ["status", "created_by", "created_at", "first_published_at", "published_at"]
     inlines = [EvidenceInline, TransitionInline]
@@ -230,7 +265,12 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("open flags"))
     def flag_badges(self, claim: Claim) -> str:
-        return format_html_join(" ", '<span class="fc-badge fc-flag">{}</span>', ((f.get_kind_display(),) for f in claim.open_flags)) or "-"
+        return (
+            format_html_join(
+                " ", '<span class="fc-badge fc-flag">{}</span>', ((f.get_kind_display(),) for f in claim.open_flags)
+            )
+            or "-"
+        )
 
     # Permissions: the rules module decides, per claim.
     def has_change_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
@@ -242,7 +282,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> list[tuple[Any, dict[str, Any]]]:
         if obj is None or not self.has_change_permission(request, obj):
             # A read-only page or a new claim has no version to guard.
-            return [(name, {"fields": [f for f in opts["fields"] if f != "loaded_version"]}) for name, opts in self.fieldsets]
+            return [
+                (name, {"fields": [f for f in opts["fields"] if f != "loaded_version"]})
+                for name, opts in self.fieldsets
+            ]
         return self.fieldsets
 
     # Saving goes through the services.
@@ -252,7 +295,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
         if change:
             changes = {name: data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
             claim = claim_update(
-                claim=obj, by=request.user, changes=changes, tags=tags, expected_version=form.cleaned_data.get("loaded_version")
+                claim=obj,
+                by=request.user,
+                changes=changes,
+                tags=tags,
+                expected_version=form.cleaned_data.get("loaded_version"),
             )
         else:
             text, claimant = data.pop("text"), data.pop("claimant")
@@ -291,9 +338,16 @@ class ClaimAdmin(SimpleHistoryAdmin):
                     formset.deleted_objects.append(evidence)
                 continue
             # Only a reason typed now vouches: one shown from before must not vouch for a changed quote.
-            typed = data.get("quote_override_reason", "").strip() if "quote_override_reason" in evidence_form.changed_data else ""
+            typed = (
+                data.get("quote_override_reason", "").strip()
+                if "quote_override_reason" in evidence_form.changed_data
+                else ""
+            )
             fields = {
-                "url": data["url"], "stance": data["stance"], "quote": data["quote"], "note": data["note"],
+                "url": data["url"],
+                "stance": data["stance"],
+                "quote": data["quote"],
+                "note": data["note"],
                 "quote_override_reason": typed or None,
             }
             if evidence.pk is None:
@@ -302,7 +356,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 evidence = evidence_update(evidence=evidence, by=request.user, **fields)
                 formset.changed_objects.append((evidence, evidence_form.changed_data))
 
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DeskError as error:
@@ -310,9 +370,19 @@ class ClaimAdmin(SimpleHistoryAdmin):
             self.message_user(request, error.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def render_change_form(self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False, form_url: str = "", obj: Claim | None = None) -> TemplateResponse:
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Claim | None = None,
+    ) -> TemplateResponse:
         if obj is not None:
-            context["moves"] = [(to, rules.MOVE_LABELS[(ClaimStatus(obj.status), to)]) for to in rules.moves_for(request.user, obj)]
+            context["moves"] = [
+                (to, rules.MOVE_LABELS[(ClaimStatus(obj.status), to)]) for to in rules.moves_for(request.user, obj)
+            ]
             context["transition_url"] = reverse("admin:claims_claim_transition", args=[obj.pk])
             context["open_flags"] = obj.open_flags  # prefetched by selectors.claim_list()
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -320,7 +390,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
     # The workflow buttons post here.
     def get_urls(self) -> list[URLPattern]:
         return [
-            path("<int:claim_id>/transition/", self.admin_site.admin_view(self.transition_view), name="claims_claim_transition"),
+            path(
+                "<int:claim_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="claims_claim_transition",
+            ),
             *super().get_urls(),
         ]
 
@@ -342,7 +416,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
         except DeskError as error:
             self.message_user(request, error.message, messages.ERROR)
         else:
-            self.message_user(request, _("The claim is now %(status)s.") % {"status": claim.get_status_display().lower()}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("The claim is now %(status)s.") % {"status": claim.get_status_display().lower()},
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
 
 
@@ -390,9 +468,27 @@ class SourceAdmin(ReadOnlyAdmin):
     list_filter = ["state"]
     search_fields = ["url", "title"]
     fields = [
-        "url", "final_url", "title", "state", "http_status", "content_type", "last_error", "consecutive_failures",
-        "first_failure_at", "last_checked_at", "last_alive_at", "next_check_at", "etag", "last_modified",
-        "raw_sha256", "text_sha256", "fingerprint", "created_at", "citing_claims", "recent_checks", "snapshot_list",
+        "url",
+        "final_url",
+        "title",
+        "state",
+        "http_status",
+        "content_type",
+        "last_error",
+        "consecutive_failures",
+        "first_failure_at",
+        "last_checked_at",
+        "last_alive_at",
+        "next_check_at",
+        "etag",
+        "last_modified",
+        "raw_sha256",
+        "text_sha256",
+        "fingerprint",
+        "created_at",
+        "citing_claims",
+        "recent_checks",
+        "snapshot_list",
     ]
     readonly_fields = fields
     actions = ["check_now"]
@@ -403,7 +499,11 @@ class SourceAdmin(ReadOnlyAdmin):
             source_recheck_request(source=source, by=request.user)
         self.message_user(
             request,
-            ngettext("%(count)d source will be checked in a moment.", "%(count)d sources will be checked in a moment.", len(queryset))
+            ngettext(
+                "%(count)d source will be checked in a moment.",
+                "%(count)d sources will be checked in a moment.",
+                len(queryset),
+            )
             % {"count": len(queryset)},
             messages.SUCCESS,
         )
@@ -414,16 +514,31 @@ class SourceAdmin(ReadOnlyAdmin):
     @admin.display(description=_("cited by"))
     def citing_claims(self, source: Source) -> str:
         claims = Claim.objects.filter(evidence__source=source).distinct()
-        return format_html_join(
-            "", '<div><a href="{}">{}</a></div>', ((reverse("admin:claims_claim_change", args=[c.pk]), str(c)) for c in claims)
-        ) or "-"
+        return (
+            format_html_join(
+                "",
+                '<div><a href="{}">{}</a></div>',
+                ((reverse("admin:claims_claim_change", args=[c.pk]), str(c)) for c in claims),
+            )
+            or "-"
+        )
 
     @admin.display(description=_("recent checks"))
     def recent_checks(self, source: Source) -> str:
         checks = source.checks.all()[:RECENT]
         rows = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>",
-            ((f"{c.started_at:%Y-%m-%d %H:%M}", c.get_outcome_display(), c.http_status or "-", c.duration_ms, c.error) for c in checks),
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>",
+            (
+                (
+                    f"{c.started_at:%Y-%m-%d %H:%M}",
+                    c.get_outcome_display(),
+                    c.http_status or "-",
+                    c.duration_ms,
+                    c.error,
+                )
+                for c in checks
+            ),
         )
         more = reverse("admin:claims_check_changelist") + f"?source__id__exact={source.pk}"
         return format_html('<table>{}</table><a href="{}">{}</a>', rows, more, _("All checks")) if rows else "-"
@@ -431,10 +546,21 @@ class SourceAdmin(ReadOnlyAdmin):
     @admin.display(description=_("snapshots"))
     def snapshot_list(self, source: Source) -> str:
         snapshots = source.snapshots.defer("raw_body", "text")[:RECENT]
-        return format_html_join(
-            "", '<div><a href="{}">{}</a> {}</div>',
-            ((reverse("admin:claims_snapshot_change", args=[s.pk]), f"{s.fetched_at:%Y-%m-%d %H:%M}", s.text_sha256[:12]) for s in snapshots),
-        ) or "-"
+        return (
+            format_html_join(
+                "",
+                '<div><a href="{}">{}</a> {}</div>',
+                (
+                    (
+                        reverse("admin:claims_snapshot_change", args=[s.pk]),
+                        f"{s.fetched_at:%Y-%m-%d %H:%M}",
+                        s.text_sha256[:12],
+                    )
+                    for s in snapshots
+                ),
+            )
+            or "-"
+        )
 
 
 @admin.register(Snapshot)
@@ -443,7 +569,18 @@ class SnapshotAdmin(ReadOnlyAdmin):
     list_select_related = ["source"]
     list_filter = ["fetched_at"]
     search_fields = ["source__url", "title"]
-    fields = ["source", "fetched_at", "final_url", "title", "content_type", "raw_size", "raw_sha256", "text_sha256", "fingerprint", "text"]
+    fields = [
+        "source",
+        "fetched_at",
+        "final_url",
+        "title",
+        "content_type",
+        "raw_size",
+        "raw_sha256",
+        "text_sha256",
+        "fingerprint",
+        "text",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Snapshot]:

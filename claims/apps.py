@@ -1,4 +1,5 @@
 """The claims app: the claim desk itself."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

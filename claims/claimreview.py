@@ -1,4 +1,5 @@
 """schema.org ClaimReview of a published fact-check, the same JSON-LD for the API and the public pages."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -50,10 +51,31 @@ def claimreview_for(claim: Claim, *, base_url: str | None = None) -> dict[str, A
 
 # The desk does not record whether a claimant is a person; these words, or a single name ("OpenAI",
 # "Microsoft"), make it an organization. Everything else is taken for a person.
-ORGANIZATION_WORDS = frozenset({
-    "inc", "ltd", "sa", "sas", "gmbh", "corp", "cloud", "ministère", "ministry", "gouvernement", "government",
-    "agence", "agency", "université", "university", "journal", "radio", "group", "groupe", "partisans", "commentateurs",
-})
+ORGANIZATION_WORDS = frozenset(
+    {
+        "inc",
+        "ltd",
+        "sa",
+        "sas",
+        "gmbh",
+        "corp",
+        "cloud",
+        "ministère",
+        "ministry",
+        "gouvernement",
+        "government",
+        "agence",
+        "agency",
+        "université",
+        "university",
+        "journal",
+        "radio",
+        "group",
+        "groupe",
+        "partisans",
+        "commentateurs",
+    }
+)
 
 
 def _looks_like_organization(claimant: str) -> bool:

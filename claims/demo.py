@@ -1,4 +1,5 @@
 """Demo claims from the seed article (accusations against DeepSeek, January 2025), walked through the real workflow."""
+
 from __future__ import annotations
 
 import datetime
@@ -54,7 +55,11 @@ DEMO_CLAIMS: tuple[DemoClaim, ...] = (
         status=S.IN_REVIEW,
         rating="unproven",
         summary="OpenAI affirme avoir des indices, mais aucune preuve n'a été présentée publiquement.",
-        evidence=(DemoEvidence(BLOOMBERG, Stance.CONTEXT, note="Microsoft enquête sur un possible accès abusif aux données d'OpenAI."),),
+        evidence=(
+            DemoEvidence(
+                BLOOMBERG, Stance.CONTEXT, note="Microsoft enquête sur un possible accès abusif aux données d'OpenAI."
+            ),
+        ),
     ),
     DemoClaim(
         text="Il existe des preuves substantielles que DeepSeek a distillé le savoir des modèles d'OpenAI.",
@@ -97,7 +102,11 @@ DEMO_CLAIMS: tuple[DemoClaim, ...] = (
                 Stance.SUPPORTS,
                 quote="To support the research community, we open-source DeepSeek-R1-Zero, DeepSeek-R1",
             ),
-            DemoEvidence("https://github.com/deepseek-ai/DeepSeek-R1", Stance.CONTEXT, note="Dépôt : poids et licence, pas de données."),
+            DemoEvidence(
+                "https://github.com/deepseek-ai/DeepSeek-R1",
+                Stance.CONTEXT,
+                note="Dépôt : poids et licence, pas de données.",
+            ),
         ),
     ),
     DemoClaim(
@@ -113,7 +122,9 @@ DEMO_CLAIMS: tuple[DemoClaim, ...] = (
         status=S.PUBLISHED,
         rating="true",
         summary="Le 27 janvier 2025, Nvidia a perdu près de 600 milliards de dollars de capitalisation.",
-        evidence=(DemoEvidence(WIKIPEDIA_DEEPSEEK, Stance.SUPPORTS, note="Section sur l'impact boursier de janvier 2025."),),
+        evidence=(
+            DemoEvidence(WIKIPEDIA_DEEPSEEK, Stance.SUPPORTS, note="Section sur l'impact boursier de janvier 2025."),
+        ),
     ),
     DemoClaim(
         text="Alibaba et ByteDance viennent de lancer de nouveaux modèles d'IA plus performants.",
@@ -182,7 +193,9 @@ def demo_load() -> int:
         )
         if demo.rating or demo.summary:
             rating = Rating.objects.get(slug=demo.rating) if demo.rating else None
-            claim = claim_update(claim=claim, by=users["researcher"], changes={"rating": rating, "summary": demo.summary})
+            claim = claim_update(
+                claim=claim, by=users["researcher"], changes={"rating": rating, "summary": demo.summary}
+            )
         for item in demo.evidence:
             evidence = evidence_add(
                 claim=claim, url=item.url, stance=item.stance, quote=item.quote, note=item.note, by=users["researcher"]

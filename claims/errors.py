@@ -1,4 +1,5 @@
 """The one application error the services raise, in four kinds that the admin and the API report clearly."""
+
 from __future__ import annotations
 
 

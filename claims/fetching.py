@@ -1,4 +1,5 @@
 """Fetch an untrusted web address for source checking: public addresses only, bounded in time and size."""
+
 from __future__ import annotations
 
 import codecs

@@ -1,4 +1,5 @@
-"""The claim desk's data: claims, the verdict scale, cited sources with their snapshots and checks, evidence and flags."""
+"""The claim desk's data: claims, the verdict scale, cited sources with their snapshots and checks, evidence, flags."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -7,9 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -341,7 +341,9 @@ class Evidence(models.Model):
         related_name="+",
     )
     page_changed = models.BooleanField(
-        _("page changed since cited"), default=False, help_text=_("The page's text changed materially since it was cited.")
+        _("page changed since cited"),
+        default=False,
+        help_text=_("The page's text changed materially since it was cited."),
     )
     # An editor may vouch for a quote the checker cannot find (a paywall, a PDF), with a reason.
     quote_override_reason = models.TextField(_("quote override reason"), blank=True)
@@ -364,7 +366,9 @@ class Evidence(models.Model):
         permissions = [("override_quote", _("Can vouch for a quote the checker cannot find"))]
         constraints = [
             models.CheckConstraint(condition=Q(stance__in=Stance.values), name="evidence_stance_valid"),
-            models.CheckConstraint(condition=Q(quote_status__in=QuoteStatus.values), name="evidence_quote_status_valid"),
+            models.CheckConstraint(
+                condition=Q(quote_status__in=QuoteStatus.values), name="evidence_quote_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(quote_override_by__isnull=True) | ~Q(quote_override_reason=""),
                 name="evidence_override_has_reason",

@@ -1,4 +1,5 @@
-"""Text of fetched pages: what a reader sees, the article trafilatura extracts, quote matching and the similarity fingerprint."""
+"""Text of fetched pages: what a reader sees, the article trafilatura extracts, quote matching, the fingerprint."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +20,45 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r" (?=[!?:;,.)\]])")
 
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"}
 _BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
-    "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-    "table", "td", "th", "tr", "ul", "title", "button", "label", "option", "summary", "details",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+    "title",
+    "button",
+    "label",
+    "option",
+    "summary",
+    "details",
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -53,7 +90,7 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
 
 
 def visible_text(html: str) -> str:
-    """All the text a reader of the page sees: headings, body, captions, sidebars; not scripts, styles or hidden parts."""
+    """All the text a reader of the page sees: headings, body, captions, sidebars; not scripts, styles, hidden parts."""
     root = _parse(html)
     if root is None:
         return ""

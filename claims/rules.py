@@ -1,8 +1,10 @@
 """The desk's rules in one place: who may do what, the workflow's moves, and what a claim needs to move on."""
+
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from claims.errors import RuleViolation
 from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance
@@ -130,9 +132,10 @@ def check_ready_for_review(claim: Claim) -> None:
     """A claim goes to review with a rating and, unless it is rated unproven, evidence that supports or refutes it."""
     if claim.rating is None:
         raise RuleViolation("rating_required", gettext("Set a rating before sending the claim to review."))
-    if claim.rating.slug != Rating.UNPROVEN and not claim.evidence.filter(
-        stance__in=[Stance.SUPPORTS, Stance.REFUTES]
-    ).exists():
+    if (
+        claim.rating.slug != Rating.UNPROVEN
+        and not claim.evidence.filter(stance__in=[Stance.SUPPORTS, Stance.REFUTES]).exists()
+    ):
         raise RuleViolation(
             "decisive_evidence_required",
             gettext("Attach at least one piece of evidence that supports or refutes the claim, or rate it unproven."),

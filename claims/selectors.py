@@ -1,4 +1,5 @@
 """Reads of the claim desk, as querysets that already join what their callers show."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

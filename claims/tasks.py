@@ -1,4 +1,5 @@
 """Celery tasks: thin doors that take ids, load fresh rows through the services, and never pass model instances."""
+
 from __future__ import annotations
 
 import uuid

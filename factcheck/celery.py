@@ -1,4 +1,5 @@
 """The Celery app of the claim desk, configured from Django settings (CELERY_* names)."""
+
 import os
 from typing import Any
 

@@ -1,4 +1,5 @@
 """Root URLs: the admin for the desk, the API (v1) with its OpenAPI schema and docs, and the health probe."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView

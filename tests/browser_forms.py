@@ -1,4 +1,5 @@
 """Read an HTML form the way a browser submits it, so admin tests post what an editor's browser would."""
+
 from html.parser import HTMLParser
 
 

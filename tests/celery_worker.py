@@ -1,4 +1,5 @@
 """A throwaway Redis and real Celery worker processes, on loopback only: for the integration tests and bench-fetch."""
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,19 @@ class ThrowawayRedis:
         self.dir = tempfile.mkdtemp(prefix="factcheck-redis-")
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self.dir],
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -86,8 +99,18 @@ class Worker:
         self.log = tempfile.NamedTemporaryFile(prefix="factcheck-worker-", suffix=".log", delete=False)  # noqa: SIM115
         pool = ["--pool=threads", f"--concurrency={concurrency}"] if concurrency is not None else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", *pool,
-             "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "worker",
+                *pool,
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
             cwd=ROOT,
             env={
                 # The pool's size comes from `concurrency` or the settings, never from the caller's environment.

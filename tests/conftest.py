@@ -1,4 +1,5 @@
 """Shared fixtures: a guard on every connection, one user per role, and claims at each step of the workflow."""
+
 import ipaddress
 import socket
 

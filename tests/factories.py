@@ -1,4 +1,5 @@
 """factory_boy factories for the desk's rows."""
+
 import datetime
 
 import factory

@@ -1,4 +1,5 @@
 """A real HTTP server on 127.0.0.1 for the fetcher's tests, scripted per path."""
+
 from __future__ import annotations
 
 import gzip

@@ -1,4 +1,5 @@
 """Project-wide guarantees: migrations match the models, production settings pass Django's deploy checks."""
+
 import os
 import secrets
 import subprocess
@@ -30,7 +31,11 @@ def test_production_settings_pass_the_deploy_checks():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -38,8 +43,14 @@ def test_production_settings_pass_the_deploy_checks():
 
 def test_production_settings_refuse_to_start_without_a_secret():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
-    env |= {"DJANGO_SETTINGS_MODULE": "factcheck.settings.production", "DJANGO_ALLOWED_HOSTS": "x", "DATABASE_URL": "sqlite:///:memory:"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings.production",
+        "DJANGO_ALLOWED_HOSTS": "x",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 

@@ -1,4 +1,5 @@
 """Every string the project writes has a French translation, and the compiled catalog in the repo is up to date."""
+
 import gettext
 import os
 import shutil
@@ -12,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOG.with_suffix(".mo")
 SOURCES = ["manage.py", "claims", "factcheck", "templates", "locale"]
+
 
 @pytest.fixture(autouse=True)
 def gettext_tools() -> None:
@@ -40,7 +42,9 @@ def test_every_string_of_ours_has_a_french_translation(tmp_path):
     untranslated = run("msgattrib", "--untranslated", "--no-obsolete", str(regenerated), cwd=tmp_path)
     fuzzy = run("msgattrib", "--only-fuzzy", "--no-obsolete", "--no-wrap", str(regenerated), cwd=tmp_path)
     fuzzy_entries = [block for block in fuzzy.split("\n\n") if 'msgid ""\nmsgstr ""' not in block and block.strip()]
-    assert not untranslated.strip(), f"Strings without a French translation (run makemessages and translate):\n{untranslated}"
+    assert not untranslated.strip(), (
+        f"Strings without a French translation (run makemessages and translate):\n{untranslated}"
+    )
     assert not fuzzy_entries, "Fuzzy French translations to review:\n" + "\n\n".join(fuzzy_entries)
 
 

@@ -1,4 +1,5 @@
 """One exception handler for the API: every refusal has the same body, {"code", "message", "errors"}."""
+
 from __future__ import annotations
 
 from typing import Any

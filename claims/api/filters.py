@@ -1,4 +1,5 @@
 """Filters of the API's lists (django-filter): claims by status, rating, flag, language, assignee and full text."""
+
 from __future__ import annotations
 
 from typing import Any

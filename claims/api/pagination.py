@@ -1,4 +1,5 @@
 """Pages of results: `page` and `page_size`, never more than 100 rows at once."""
+
 from __future__ import annotations
 
 from rest_framework.pagination import PageNumberPagination

@@ -1,4 +1,5 @@
 """Request body parsing: JSON only, and never larger than Django's upload limit."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """Who may call what: the desk's roles, asked of claims/rules.py. The services check again when they write."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

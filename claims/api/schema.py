@@ -1,4 +1,5 @@
 """OpenAPI post-processing: the refusals every operation can give, so the schema says what the API really does."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """The API's shapes: output serializers for reads; input serializers check the shape of writes, services decide."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -72,8 +73,20 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            "id", "url", "host", "state", "http_status", "final_url", "title", "content_type", "last_error",
-            "consecutive_failures", "last_checked_at", "last_alive_at", "next_check_at", "created_at",
+            "id",
+            "url",
+            "host",
+            "state",
+            "http_status",
+            "final_url",
+            "title",
+            "content_type",
+            "last_error",
+            "consecutive_failures",
+            "last_checked_at",
+            "last_alive_at",
+            "next_check_at",
+            "created_at",
         ]
 
 
@@ -98,8 +111,18 @@ class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = [
-            "id", "claim", "url", "stance", "quote", "note", "quote_status", "quote_overridden",
-            "quote_override_reason", "source", "added_by", "added_at",
+            "id",
+            "claim",
+            "url",
+            "stance",
+            "quote",
+            "note",
+            "quote_status",
+            "quote_overridden",
+            "quote_override_reason",
+            "source",
+            "added_by",
+            "added_at",
         ]
         read_only_fields = fields
 
@@ -118,9 +141,26 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "text", "claimant", "claim_date", "appearance_url", "language", "tags", "status", "rating",
-            "summary", "assignee", "created_by", "created_at", "updated_at", "first_published_at", "published_at",
-            "version", "flags", "evidence", "moves",
+            "id",
+            "text",
+            "claimant",
+            "claim_date",
+            "appearance_url",
+            "language",
+            "tags",
+            "status",
+            "rating",
+            "summary",
+            "assignee",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "first_published_at",
+            "published_at",
+            "version",
+            "flags",
+            "evidence",
+            "moves",
         ]
         read_only_fields = fields
 
@@ -177,12 +217,18 @@ class ClaimInputSerializer(StrictInput):
     language = serializers.CharField(max_length=2, required=False, validators=[language_code_validator])
     tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50, required=False)
     rating = SlugField(
-        slug_field="slug", queryset=Rating.objects.all(), required=False, allow_null=True,
+        slug_field="slug",
+        queryset=Rating.objects.all(),
+        required=False,
+        allow_null=True,
         help_text="A rating's slug (GET /api/v1/ratings/).",
     )
     summary = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     assignee = SlugField(
-        slug_field="username", queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
         help_text="Username of the person working on the claim.",
     )
 
@@ -207,4 +253,3 @@ class EvidenceUpdateSerializer(StrictInput):
     quote_override_reason = serializers.CharField(
         max_length=5_000, required=False, help_text="Editors: why the quote holds although the checker cannot find it."
     )
-

@@ -1,4 +1,5 @@
 """The API's routes (v1)."""
+
 from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter

@@ -1,4 +1,5 @@
 """The API's views: reads through the selectors, writes through the services, refusals through one exception handler."""
+
 from __future__ import annotations
 
 import logging
@@ -251,9 +252,15 @@ class ClaimViewSet(
             *history_entries(evidence_records, kind="evidence"),
             *(
                 {
-                    "at": move.at, "by": move.by.get_username(), "kind": "transition", "type": "transition",
-                    "object_id": claim.pk, "changes": [], "from_status": move.from_status,
-                    "to_status": move.to_status, "comment": move.comment,
+                    "at": move.at,
+                    "by": move.by.get_username(),
+                    "kind": "transition",
+                    "type": "transition",
+                    "object_id": claim.pk,
+                    "changes": [],
+                    "from_status": move.from_status,
+                    "to_status": move.to_status,
+                    "comment": move.comment,
                 }
                 for move in transitions
             ),
@@ -323,17 +330,19 @@ def history_entries(records: Iterable[Any], *, kind: str) -> list[dict[str, Any]
             if previous is not None and record.history_type == "~":
                 delta = record.diff_against(previous, excluded_fields=["version"])
                 changes = [{"field": c.field, "old": _as_text(c.old), "new": _as_text(c.new)} for c in delta.changes]
-            entries.append({
-                "at": record.history_date,
-                "by": record.history_user.get_username() if record.history_user else None,
-                "kind": kind,
-                "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
-                "object_id": object_id,
-                "changes": changes,
-                "from_status": None,
-                "to_status": None,
-                "comment": record.history_change_reason or "",
-            })
+            entries.append(
+                {
+                    "at": record.history_date,
+                    "by": record.history_user.get_username() if record.history_user else None,
+                    "kind": kind,
+                    "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                    "object_id": object_id,
+                    "changes": changes,
+                    "from_status": None,
+                    "to_status": None,
+                    "comment": record.history_change_reason or "",
+                }
+            )
             previous = record
     return entries
 

@@ -10,328 +10,925 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalRating',
+            name="HistoricalRating",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, verbose_name='slug')),
-                ('label_en', models.CharField(max_length=80, verbose_name='label (English)')),
-                ('label_fr', models.CharField(max_length=80, verbose_name='label (French)')),
-                ('colour', models.CharField(default='#6e7781', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a colour such as #1a7f37.')], verbose_name='colour')),
-                ('claimreview_value', models.PositiveSmallIntegerField(blank=True, help_text='From 1 (worst) to 5 (best); empty when the verdict has no place on the numeric scale.', null=True, verbose_name='ClaimReview value')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=40, verbose_name="slug")),
+                ("label_en", models.CharField(max_length=80, verbose_name="label (English)")),
+                ("label_fr", models.CharField(max_length=80, verbose_name="label (French)")),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#6e7781",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator("^#[0-9a-fA-F]{6}$", "Use a colour such as #1a7f37.")
+                        ],
+                        verbose_name="colour",
+                    ),
+                ),
+                (
+                    "claimreview_value",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="From 1 (worst) to 5 (best); empty when the verdict has no place on the numeric scale.",
+                        null=True,
+                        verbose_name="ClaimReview value",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical rating',
-                'verbose_name_plural': 'historical ratings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical rating",
+                "verbose_name_plural": "historical ratings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='slug')),
-                ('label_en', models.CharField(max_length=80, verbose_name='label (English)')),
-                ('label_fr', models.CharField(max_length=80, verbose_name='label (French)')),
-                ('colour', models.CharField(default='#6e7781', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a colour such as #1a7f37.')], verbose_name='colour')),
-                ('claimreview_value', models.PositiveSmallIntegerField(blank=True, help_text='From 1 (worst) to 5 (best); empty when the verdict has no place on the numeric scale.', null=True, verbose_name='ClaimReview value')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="slug")),
+                ("label_en", models.CharField(max_length=80, verbose_name="label (English)")),
+                ("label_fr", models.CharField(max_length=80, verbose_name="label (French)")),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#6e7781",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator("^#[0-9a-fA-F]{6}$", "Use a colour such as #1a7f37.")
+                        ],
+                        verbose_name="colour",
+                    ),
+                ),
+                (
+                    "claimreview_value",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="From 1 (worst) to 5 (best); empty when the verdict has no place on the numeric scale.",
+                        null=True,
+                        verbose_name="ClaimReview value",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'rating',
-                'verbose_name_plural': 'ratings',
-                'ordering': ['order', 'slug'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('claimreview_value__isnull', True), models.Q(('claimreview_value__gte', 1), ('claimreview_value__lte', 5)), _connector='OR'), name='rating_claimreview_value_1_to_5'), models.CheckConstraint(condition=models.Q(('colour__regex', '^#[0-9a-fA-F]{6}$')), name='rating_colour_hex')],
+                "verbose_name": "rating",
+                "verbose_name_plural": "ratings",
+                "ordering": ["order", "slug"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("claimreview_value__isnull", True),
+                            models.Q(("claimreview_value__gte", 1), ("claimreview_value__lte", 5)),
+                            _connector="OR",
+                        ),
+                        name="rating_claimreview_value_1_to_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("colour__regex", "^#[0-9a-fA-F]{6}$")), name="rating_colour_hex"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalClaim',
+            name="HistoricalClaim",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField(help_text='The statement exactly as it was made.', verbose_name='claim')),
-                ('claimant', models.CharField(help_text='Who made the claim.', max_length=200, verbose_name='claimant')),
-                ('claim_date', models.DateField(blank=True, help_text='When the claim was made.', null=True, verbose_name='claim date')),
-                ('appearance_url', models.URLField(blank=True, help_text='Where the claim appeared.', max_length=2000, verbose_name='appearance URL')),
-                ('language', models.CharField(default='fr', help_text='ISO 639-1 code.', max_length=2, validators=[django.core.validators.RegexValidator('^[a-z]{2}$', 'Use a two-letter ISO 639-1 code, such as fr or en.')], verbose_name='language')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('researching', 'Researching'), ('in_review', 'In review'), ('published', 'Published'), ('rejected', 'Rejected')], default='draft', editable=False, max_length=20, verbose_name='status')),
-                ('summary', models.TextField(blank=True, help_text='The published explanation of the verdict.', verbose_name='summary')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='first published at')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last published at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assignee', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rating', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.rating', verbose_name='rating')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("text", models.TextField(help_text="The statement exactly as it was made.", verbose_name="claim")),
+                (
+                    "claimant",
+                    models.CharField(help_text="Who made the claim.", max_length=200, verbose_name="claimant"),
+                ),
+                (
+                    "claim_date",
+                    models.DateField(
+                        blank=True, help_text="When the claim was made.", null=True, verbose_name="claim date"
+                    ),
+                ),
+                (
+                    "appearance_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where the claim appeared.",
+                        max_length=2000,
+                        verbose_name="appearance URL",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="fr",
+                        help_text="ISO 639-1 code.",
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2}$", "Use a two-letter ISO 639-1 code, such as fr or en."
+                            )
+                        ],
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("researching", "Researching"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="The published explanation of the verdict.", verbose_name="summary"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created at"),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="first published at"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last published at"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="version")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="claims.rating",
+                        verbose_name="rating",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim',
-                'verbose_name_plural': 'historical claims',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim",
+                "verbose_name_plural": "historical claims",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(help_text='The statement exactly as it was made.', verbose_name='claim')),
-                ('claimant', models.CharField(help_text='Who made the claim.', max_length=200, verbose_name='claimant')),
-                ('claim_date', models.DateField(blank=True, help_text='When the claim was made.', null=True, verbose_name='claim date')),
-                ('appearance_url', models.URLField(blank=True, help_text='Where the claim appeared.', max_length=2000, verbose_name='appearance URL')),
-                ('language', models.CharField(default='fr', help_text='ISO 639-1 code.', max_length=2, validators=[django.core.validators.RegexValidator('^[a-z]{2}$', 'Use a two-letter ISO 639-1 code, such as fr or en.')], verbose_name='language')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('researching', 'Researching'), ('in_review', 'In review'), ('published', 'Published'), ('rejected', 'Rejected')], default='draft', editable=False, max_length=20, verbose_name='status')),
-                ('summary', models.TextField(blank=True, help_text='The published explanation of the verdict.', verbose_name='summary')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='first published at')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last published at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_claims', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('created_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='taggit.TaggedItem', to='taggit.Tag', verbose_name='tags')),
-                ('rating', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.rating', verbose_name='rating')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(help_text="The statement exactly as it was made.", verbose_name="claim")),
+                (
+                    "claimant",
+                    models.CharField(help_text="Who made the claim.", max_length=200, verbose_name="claimant"),
+                ),
+                (
+                    "claim_date",
+                    models.DateField(
+                        blank=True, help_text="When the claim was made.", null=True, verbose_name="claim date"
+                    ),
+                ),
+                (
+                    "appearance_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where the claim appeared.",
+                        max_length=2000,
+                        verbose_name="appearance URL",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="fr",
+                        help_text="ISO 639-1 code.",
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2}$", "Use a two-letter ISO 639-1 code, such as fr or en."
+                            )
+                        ],
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("researching", "Researching"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="The published explanation of the verdict.", verbose_name="summary"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "first_published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="first published at"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last published at"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="version")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_claims",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="A comma-separated list of tags.",
+                        through="taggit.TaggedItem",
+                        to="taggit.Tag",
+                        verbose_name="tags",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.rating",
+                        verbose_name="rating",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim',
-                'verbose_name_plural': 'claims',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('publish_claim', 'Can publish claims'), ('reject_claim', 'Can reject claims'), ('reopen_claim', 'Can reopen published claims'), ('correct_published_claim', 'Can edit published claims and their evidence')],
+                "verbose_name": "claim",
+                "verbose_name_plural": "claims",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("publish_claim", "Can publish claims"),
+                    ("reject_claim", "Can reject claims"),
+                    ("reopen_claim", "Can reopen published claims"),
+                    ("correct_published_claim", "Can edit published claims and their evidence"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(help_text='Normalized.', max_length=2000, unique=True, verbose_name='URL')),
-                ('host', models.CharField(db_index=True, max_length=255, verbose_name='host')),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('alive', 'Alive'), ('failing', 'Failing'), ('dead', 'Dead'), ('blocked', 'Blocked')], default='pending', max_length=10, verbose_name='state')),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status')),
-                ('final_url', models.URLField(blank=True, max_length=2000, verbose_name='final URL')),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='title')),
-                ('content_type', models.CharField(blank=True, max_length=200, verbose_name='content type')),
-                ('etag', models.CharField(blank=True, max_length=500, verbose_name='ETag')),
-                ('last_modified', models.CharField(blank=True, max_length=100, verbose_name='Last-Modified')),
-                ('raw_sha256', models.CharField(blank=True, max_length=64, verbose_name='raw SHA-256')),
-                ('text_sha256', models.CharField(blank=True, max_length=64, verbose_name='text SHA-256')),
-                ('fingerprint', models.CharField(blank=True, max_length=64, verbose_name='similarity fingerprint')),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True, verbose_name='last checked at')),
-                ('last_alive_at', models.DateTimeField(blank=True, null=True, verbose_name='last alive at')),
-                ('next_check_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next check at')),
-                ('consecutive_failures', models.PositiveSmallIntegerField(default=0, verbose_name='consecutive failures')),
-                ('first_failure_at', models.DateTimeField(blank=True, null=True, verbose_name='first failure at')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(help_text="Normalized.", max_length=2000, unique=True, verbose_name="URL")),
+                ("host", models.CharField(db_index=True, max_length=255, verbose_name="host")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("alive", "Alive"),
+                            ("failing", "Failing"),
+                            ("dead", "Dead"),
+                            ("blocked", "Blocked"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="HTTP status")),
+                ("final_url", models.URLField(blank=True, max_length=2000, verbose_name="final URL")),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="title")),
+                ("content_type", models.CharField(blank=True, max_length=200, verbose_name="content type")),
+                ("etag", models.CharField(blank=True, max_length=500, verbose_name="ETag")),
+                ("last_modified", models.CharField(blank=True, max_length=100, verbose_name="Last-Modified")),
+                ("raw_sha256", models.CharField(blank=True, max_length=64, verbose_name="raw SHA-256")),
+                ("text_sha256", models.CharField(blank=True, max_length=64, verbose_name="text SHA-256")),
+                ("fingerprint", models.CharField(blank=True, max_length=64, verbose_name="similarity fingerprint")),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True, verbose_name="last checked at")),
+                ("last_alive_at", models.DateTimeField(blank=True, null=True, verbose_name="last alive at")),
+                (
+                    "next_check_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="next check at"),
+                ),
+                (
+                    "consecutive_failures",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="consecutive failures"),
+                ),
+                ("first_failure_at", models.DateTimeField(blank=True, null=True, verbose_name="first failure at")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['url'],
-                'indexes': [models.Index(fields=['next_check_at'], name='source_due_idx'), models.Index(fields=['state'], name='claims_sour_state_369c73_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'alive', 'failing', 'dead', 'blocked'])), name='source_state_valid')],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["url"],
+                "indexes": [
+                    models.Index(fields=["next_check_at"], name="source_due_idx"),
+                    models.Index(fields=["state"], name="claims_sour_state_369c73_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["pending", "alive", "failing", "dead", "blocked"])),
+                        name="source_state_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fetched_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='fetched at')),
-                ('final_url', models.URLField(max_length=2000, verbose_name='final URL')),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='title')),
-                ('content_type', models.CharField(blank=True, max_length=200, verbose_name='content type')),
-                ('text', models.TextField(blank=True, verbose_name='extracted text')),
-                ('raw_body', models.BinaryField(blank=True, verbose_name='raw body (compressed)')),
-                ('raw_size', models.PositiveIntegerField(default=0, verbose_name='raw size in bytes')),
-                ('raw_sha256', models.CharField(max_length=64, verbose_name='raw SHA-256')),
-                ('text_sha256', models.CharField(max_length=64, verbose_name='text SHA-256')),
-                ('fingerprint', models.CharField(blank=True, max_length=64, verbose_name='similarity fingerprint')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='claims.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("fetched_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="fetched at")),
+                ("final_url", models.URLField(max_length=2000, verbose_name="final URL")),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="title")),
+                ("content_type", models.CharField(blank=True, max_length=200, verbose_name="content type")),
+                ("text", models.TextField(blank=True, verbose_name="extracted text")),
+                ("raw_body", models.BinaryField(blank=True, verbose_name="raw body (compressed)")),
+                ("raw_size", models.PositiveIntegerField(default=0, verbose_name="raw size in bytes")),
+                ("raw_sha256", models.CharField(max_length=64, verbose_name="raw SHA-256")),
+                ("text_sha256", models.CharField(max_length=64, verbose_name="text SHA-256")),
+                ("fingerprint", models.CharField(blank=True, max_length=64, verbose_name="similarity fingerprint")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="snapshots", to="claims.source"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'snapshot',
-                'verbose_name_plural': 'snapshots',
-                'ordering': ['-fetched_at', '-id'],
-                'get_latest_by': 'fetched_at',
+                "verbose_name": "snapshot",
+                "verbose_name_plural": "snapshots",
+                "ordering": ["-fetched_at", "-id"],
+                "get_latest_by": "fetched_at",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEvidence',
+            name="HistoricalEvidence",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Context')], max_length=10, verbose_name='stance')),
-                ('quote', models.TextField(blank=True, help_text='The exact passage of the page, if any.', verbose_name='quote')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added at')),
-                ('quote_status', models.CharField(choices=[('unverified', 'Unverified'), ('found', 'Found'), ('missing', 'Missing')], default='unverified', max_length=10, verbose_name='quote status')),
-                ('quote_override_reason', models.TextField(blank=True, verbose_name='quote override reason')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('added_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.claim', verbose_name='claim')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('quote_override_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='quote overridden by')),
-                ('snapshot', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.snapshot', verbose_name='verified against')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.source', verbose_name='source')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[("supports", "Supports"), ("refutes", "Refutes"), ("context", "Context")],
+                        max_length=10,
+                        verbose_name="stance",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True, help_text="The exact passage of the page, if any.", verbose_name="quote"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="added at")),
+                (
+                    "quote_status",
+                    models.CharField(
+                        choices=[("unverified", "Unverified"), ("found", "Found"), ("missing", "Missing")],
+                        default="unverified",
+                        max_length=10,
+                        verbose_name="quote status",
+                    ),
+                ),
+                ("quote_override_reason", models.TextField(blank=True, verbose_name="quote override reason")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "quote_override_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="quote overridden by",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="claims.snapshot",
+                        verbose_name="verified against",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="claims.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical evidence',
-                'verbose_name_plural': 'historical evidence',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical evidence",
+                "verbose_name_plural": "historical evidence",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Context')], max_length=10, verbose_name='stance')),
-                ('quote', models.TextField(blank=True, help_text='The exact passage of the page, if any.', verbose_name='quote')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added at')),
-                ('quote_status', models.CharField(choices=[('unverified', 'Unverified'), ('found', 'Found'), ('missing', 'Missing')], default='unverified', max_length=10, verbose_name='quote status')),
-                ('quote_override_reason', models.TextField(blank=True, verbose_name='quote override reason')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='claims.claim', verbose_name='claim')),
-                ('quote_override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='quote overridden by')),
-                ('snapshot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.snapshot', verbose_name='verified against')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='claims.source', verbose_name='source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[("supports", "Supports"), ("refutes", "Refutes"), ("context", "Context")],
+                        max_length=10,
+                        verbose_name="stance",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        blank=True, help_text="The exact passage of the page, if any.", verbose_name="quote"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="added at")),
+                (
+                    "quote_status",
+                    models.CharField(
+                        choices=[("unverified", "Unverified"), ("found", "Found"), ("missing", "Missing")],
+                        default="unverified",
+                        max_length=10,
+                        verbose_name="quote status",
+                    ),
+                ),
+                ("quote_override_reason", models.TextField(blank=True, verbose_name="quote override reason")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "quote_override_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="quote overridden by",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.snapshot",
+                        verbose_name="verified against",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="claims.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['added_at', 'id'],
-                'permissions': [('override_quote', 'Can vouch for a quote the checker cannot find')],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["added_at", "id"],
+                "permissions": [("override_quote", "Can vouch for a quote the checker cannot find")],
             },
         ),
         migrations.CreateModel(
-            name='Check',
+            name="Check",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started at')),
-                ('duration_ms', models.PositiveIntegerField(default=0, verbose_name='duration (ms)')),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status')),
-                ('outcome', models.CharField(choices=[('ok', 'Fetched'), ('not_modified', 'Not modified'), ('restricted', 'Restricted (401/402/403)'), ('rate_limited', 'Rate limited (retry later)'), ('http_error', 'HTTP error'), ('network_error', 'Network error'), ('timeout', 'Timed out'), ('too_large', 'Too large'), ('unsupported', 'Unsupported content'), ('blocked', 'Blocked by the safety rules')], max_length=20, verbose_name='outcome')),
-                ('bytes', models.PositiveIntegerField(default=0, verbose_name='bytes')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('snapshot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.snapshot', verbose_name='new snapshot')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='claims.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="started at")),
+                ("duration_ms", models.PositiveIntegerField(default=0, verbose_name="duration (ms)")),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="HTTP status")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Fetched"),
+                            ("not_modified", "Not modified"),
+                            ("restricted", "Restricted (401/402/403)"),
+                            ("rate_limited", "Rate limited (retry later)"),
+                            ("http_error", "HTTP error"),
+                            ("network_error", "Network error"),
+                            ("timeout", "Timed out"),
+                            ("too_large", "Too large"),
+                            ("unsupported", "Unsupported content"),
+                            ("blocked", "Blocked by the safety rules"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("bytes", models.PositiveIntegerField(default=0, verbose_name="bytes")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.snapshot",
+                        verbose_name="new snapshot",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="checks", to="claims.source"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check',
-                'verbose_name_plural': 'checks',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "check",
+                "verbose_name_plural": "checks",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('researching', 'Researching'), ('in_review', 'In review'), ('published', 'Published'), ('rejected', 'Rejected')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('researching', 'Researching'), ('in_review', 'In review'), ('published', 'Published'), ('rejected', 'Rejected')], max_length=20, verbose_name='to')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='claims.claim')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("researching", "Researching"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("researching", "Researching"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="transitions", to="claims.claim"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transition',
-                'verbose_name_plural': 'transitions',
-                'ordering': ['at', 'id'],
+                "verbose_name": "transition",
+                "verbose_name_plural": "transitions",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('unproven', 'Unproven'), ('evidence_lost', 'Evidence lost'), ('quote_missing', 'Quote missing'), ('source_changed', 'Source changed')], max_length=20, verbose_name='kind')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='raised at')),
-                ('cleared_at', models.DateTimeField(blank=True, null=True, verbose_name='cleared at')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='claims.claim', verbose_name='claim')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("unproven", "Unproven"),
+                            ("evidence_lost", "Evidence lost"),
+                            ("quote_missing", "Quote missing"),
+                            ("source_changed", "Source changed"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="raised at")),
+                ("cleared_at", models.DateTimeField(blank=True, null=True, verbose_name="cleared at")),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'flag',
-                'verbose_name_plural': 'flags',
-                'ordering': ['-raised_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('cleared_at__isnull', True)), fields=['kind'], name='flag_open_kind_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['unproven', 'evidence_lost', 'quote_missing', 'source_changed'])), name='flag_kind_valid'), models.UniqueConstraint(condition=models.Q(('cleared_at__isnull', True)), fields=('claim', 'kind'), name='flag_one_open_per_kind')],
+                "verbose_name": "flag",
+                "verbose_name_plural": "flags",
+                "ordering": ["-raised_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("cleared_at__isnull", True)), fields=["kind"], name="flag_open_kind_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["unproven", "evidence_lost", "quote_missing", "source_changed"])
+                        ),
+                        name="flag_kind_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("cleared_at__isnull", True)),
+                        fields=("claim", "kind"),
+                        name="flag_one_open_per_kind",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['status', '-created_at'], name='claims_clai_status_eafd60_idx'),
+            model_name="claim",
+            index=models.Index(fields=["status", "-created_at"], name="claims_clai_status_eafd60_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['language'], name='claims_clai_languag_71c8e7_idx'),
+            model_name="claim",
+            index=models.Index(fields=["language"], name="claims_clai_languag_71c8e7_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['-published_at'], name='claims_clai_publish_cfd792_idx'),
+            model_name="claim",
+            index=models.Index(fields=["-published_at"], name="claims_clai_publish_cfd792_idx"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'researching', 'in_review', 'published', 'rejected'])), name='claim_status_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "researching", "in_review", "published", "rejected"])),
+                name="claim_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('language__regex', '^[a-z]{2}$')), name='claim_language_iso639_1'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__regex", "^[a-z]{2}$")), name="claim_language_iso639_1"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='claim_published_has_date'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="claim_published_has_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshot',
-            index=models.Index(fields=['source', '-fetched_at'], name='claims_snap_source__3261c9_idx'),
+            model_name="snapshot",
+            index=models.Index(fields=["source", "-fetched_at"], name="claims_snap_source__3261c9_idx"),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'refutes', 'context'])), name='evidence_stance_valid'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__in", ["supports", "refutes", "context"])), name="evidence_stance_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('quote_status__in', ['unverified', 'found', 'missing'])), name='evidence_quote_status_valid'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quote_status__in", ["unverified", "found", "missing"])),
+                name="evidence_quote_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('quote_override_by__isnull', True), models.Q(('quote_override_reason', ''), _negated=True), _connector='OR'), name='evidence_override_has_reason'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quote_override_by__isnull", True),
+                    models.Q(("quote_override_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="evidence_override_has_reason",
+            ),
         ),
         migrations.AddIndex(
-            model_name='check',
-            index=models.Index(fields=['source', '-started_at'], name='claims_chec_source__6db0cb_idx'),
+            model_name="check",
+            index=models.Index(fields=["source", "-started_at"], name="claims_chec_source__6db0cb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='check',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['ok', 'not_modified', 'restricted', 'rate_limited', 'http_error', 'network_error', 'timeout', 'too_large', 'unsupported', 'blocked'])), name='check_outcome_valid'),
+            model_name="check",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "outcome__in",
+                        [
+                            "ok",
+                            "not_modified",
+                            "restricted",
+                            "rate_limited",
+                            "http_error",
+                            "network_error",
+                            "timeout",
+                            "too_large",
+                            "unsupported",
+                            "blocked",
+                        ],
+                    )
+                ),
+                name="check_outcome_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='transition',
-            index=models.Index(fields=['claim', 'to_status', '-at'], name='claims_tran_claim_i_7ccc81_idx'),
+            model_name="transition",
+            index=models.Index(fields=["claim", "to_status", "-at"], name="claims_tran_claim_i_7ccc81_idx"),
         ),
     ]

@@ -1,4 +1,5 @@
 """The newsroom's default verdict scale; editors change it in the admin afterwards."""
+
 from django.db import migrations
 
 DEFAULT_SCALE = [

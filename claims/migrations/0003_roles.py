@@ -1,8 +1,12 @@
 """The desk's roles as Django groups: viewer reads, researcher researches, editor also decides and publishes."""
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-READ = [f"claims.view_{model}" for model in ("claim", "evidence", "source", "snapshot", "check", "rating", "flag", "transition")]
+READ = [
+    f"claims.view_{model}"
+    for model in ("claim", "evidence", "source", "snapshot", "check", "rating", "flag", "transition")
+]
 RESEARCH = [
     "claims.add_claim",
     "claims.change_claim",

@@ -1,4 +1,5 @@
 """Claim search on PostgreSQL: accent-free French and English full text, trigrams for typos, and the lists' order."""
+
 from django.db import migrations
 
 # The claim's text and claimant as words of its own language, accents removed.

@@ -5,50 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0004_claim_search'),
+        ("claims", "0004_claim_search"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='cited_snapshot',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.snapshot', verbose_name='page as cited'),
+            model_name="evidence",
+            name="cited_snapshot",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="claims.snapshot",
+                verbose_name="page as cited",
+            ),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='page_changed',
-            field=models.BooleanField(default=False, help_text="The page's text changed materially since it was cited.", verbose_name='page changed since cited'),
+            model_name="evidence",
+            name="page_changed",
+            field=models.BooleanField(
+                default=False,
+                help_text="The page's text changed materially since it was cited.",
+                verbose_name="page changed since cited",
+            ),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='quote_checked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='quote checked at'),
+            model_name="evidence",
+            name="quote_checked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="quote checked at"),
         ),
         migrations.AddField(
-            model_name='historicalevidence',
-            name='cited_snapshot',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.snapshot', verbose_name='page as cited'),
+            model_name="historicalevidence",
+            name="cited_snapshot",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="claims.snapshot",
+                verbose_name="page as cited",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevidence',
-            name='page_changed',
-            field=models.BooleanField(default=False, help_text="The page's text changed materially since it was cited.", verbose_name='page changed since cited'),
+            model_name="historicalevidence",
+            name="page_changed",
+            field=models.BooleanField(
+                default=False,
+                help_text="The page's text changed materially since it was cited.",
+                verbose_name="page changed since cited",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevidence',
-            name='quote_checked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='quote checked at'),
+            model_name="historicalevidence",
+            name="quote_checked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="quote checked at"),
         ),
         migrations.AddField(
-            model_name='snapshot',
-            name='charset',
-            field=models.CharField(blank=True, max_length=40, verbose_name='charset'),
+            model_name="snapshot",
+            name="charset",
+            field=models.CharField(blank=True, max_length=40, verbose_name="charset"),
         ),
         migrations.AddField(
-            model_name='source',
-            name='lease_token',
-            field=models.UUIDField(blank=True, editable=False, null=True, verbose_name='check under way'),
+            model_name="source",
+            name="lease_token",
+            field=models.UUIDField(blank=True, editable=False, null=True, verbose_name="check under way"),
         ),
     ]

@@ -1,4 +1,5 @@
 """The background schedules, as django-celery-beat rows that editors see and change in the admin."""
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 

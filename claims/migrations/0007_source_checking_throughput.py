@@ -4,36 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0006_check_schedules'),
+        ("claims", "0006_check_schedules"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='source',
-            name='source_due_idx',
+            model_name="source",
+            name="source_due_idx",
         ),
         migrations.AddField(
-            model_name='source',
-            name='fetching',
-            field=models.BooleanField(default=False, editable=False, verbose_name='fetch under way'),
+            model_name="source",
+            name="fetching",
+            field=models.BooleanField(default=False, editable=False, verbose_name="fetch under way"),
         ),
         migrations.AddField(
-            model_name='source',
-            name='sweep_pending',
-            field=models.BooleanField(default=False, editable=False, verbose_name='flags to sweep'),
+            model_name="source",
+            name="sweep_pending",
+            field=models.BooleanField(default=False, editable=False, verbose_name="flags to sweep"),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(fields=['next_check_at', 'id'], name='source_due_idx'),
+            model_name="source",
+            index=models.Index(fields=["next_check_at", "id"], name="source_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(condition=models.Q(('fetching', True)), fields=['host'], name='source_fetching_idx'),
+            model_name="source",
+            index=models.Index(condition=models.Q(("fetching", True)), fields=["host"], name="source_fetching_idx"),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(condition=models.Q(('sweep_pending', True)), fields=['id'], name='source_sweep_pending_idx'),
+            model_name="source",
+            index=models.Index(
+                condition=models.Q(("sweep_pending", True)), fields=["id"], name="source_sweep_pending_idx"
+            ),
         ),
     ]

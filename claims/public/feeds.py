@@ -1,4 +1,5 @@
 """The Atom feed of published and corrected fact-checks, at /factchecks/feed/."""
+
 from __future__ import annotations
 
 from datetime import datetime

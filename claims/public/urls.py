@@ -1,4 +1,5 @@
 """URLs of the public fact-check pages, under /factchecks/."""
+
 from django.urls import path
 
 from claims.public import feeds, views

@@ -1,4 +1,5 @@
 """Public pages of the published fact-checks: the list, one fact-check, and a snapshot a fact-check cites."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Keeping cited sources under watch: due-based dispatch, one check per lease, snapshots, quote verification."""
+
 from __future__ import annotations
 
 import uuid
@@ -91,7 +92,9 @@ def sources_dispatch(
         # Compare-and-set: on SQLite, which has no row locks, a row claimed meanwhile is left alone; only when some
         # row was are the tokens read back, to see which rows are ours.
         claimed = Source.objects.filter(pk__in=chosen, next_check_at__lte=now).update(
-            lease_token=Case(*(When(pk=pk, then=Value(token)) for pk, token in tokens.items()), output_field=UUIDField()),
+            lease_token=Case(
+                *(When(pk=pk, then=Value(token)) for pk, token in tokens.items()), output_field=UUIDField()
+            ),
             next_check_at=now + settings.FACTCHECK_CHECK_LEASE,
             fetching=True,
         )
@@ -245,7 +248,9 @@ def _apply_outcome(source: Source, result: FetchResult, now: datetime) -> list[s
         source.state = SourceState.DEAD if dead else SourceState.FAILING
         source.last_error = result.error
         backoff = settings.FACTCHECK_RETRY_BACKOFF * 2 ** (source.consecutive_failures - 1)
-        source.next_check_at = now + (settings.FACTCHECK_CHECK_INTERVAL if dead else min(backoff, settings.FACTCHECK_CHECK_INTERVAL))
+        source.next_check_at = now + (
+            settings.FACTCHECK_CHECK_INTERVAL if dead else min(backoff, settings.FACTCHECK_CHECK_INTERVAL)
+        )
         fields += ["consecutive_failures", "first_failure_at"]
     elif outcome == CheckOutcome.BLOCKED:
         source.state = SourceState.BLOCKED
@@ -319,7 +324,9 @@ def evidence_verify(
     if latest is None:
         return 0
     # Of the snapshot each evidence was first verified against, only its fingerprint is needed.
-    evidence = list(source.evidence.select_related("cited_snapshot").defer("cited_snapshot__text", "cited_snapshot__raw_body"))
+    evidence = list(
+        source.evidence.select_related("cited_snapshot").defer("cited_snapshot__text", "cited_snapshot__raw_body")
+    )
     if not evidence:
         return 0
     if page_text is None:
@@ -339,5 +346,7 @@ def evidence_verify(
             pagetext.fingerprint_distance(item.cited_snapshot.fingerprint, latest.fingerprint)
             >= settings.FACTCHECK_MATERIAL_CHANGE_BITS
         )
-    Evidence.objects.bulk_update(evidence, ["quote_status", "snapshot", "quote_checked_at", "cited_snapshot", "page_changed"])
+    Evidence.objects.bulk_update(
+        evidence, ["quote_status", "snapshot", "quote_checked_at", "cited_snapshot", "page_changed"]
+    )
     return len(evidence)

@@ -1,4 +1,5 @@
 """Creating, editing and deleting claims, with the roles' rights and optimistic concurrency."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -35,8 +36,10 @@ def claim_lock(*, claim: Claim, expected_version: int | None = None) -> Claim:
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             "stale_version",
-            _("Someone else changed this claim since you opened it (version %(theirs)d, yours %(yours)d). "
-              "Reload it and make your change again.")
+            _(
+                "Someone else changed this claim since you opened it (version %(theirs)d, yours %(yours)d). "
+                "Reload it and make your change again."
+            )
             % {"theirs": locked.version, "yours": expected_version},
         )
     return locked
@@ -81,14 +84,16 @@ def claim_update(
     tags: Iterable[str] | None = None,
     expected_version: int | None = None,
 ) -> Claim:
-    """Apply a person's edits to a claim. Only EDITABLE_FIELDS; only what the role may edit; never over a newer version."""
+    """A person's edits to a claim: only EDITABLE_FIELDS, only what the role may edit, never over a newer version."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput("unknown_fields", _("These fields cannot be changed here: %s.") % ", ".join(sorted(unknown)))
     claim = claim_lock(claim=claim, expected_version=expected_version)
     if not rules.can_edit_claim(by, claim):
-        raise NotAllowed("permission_denied", _("Your role cannot edit a claim that is %(status)s.")
-                         % {"status": claim.get_status_display().lower()})
+        raise NotAllowed(
+            "permission_denied",
+            _("Your role cannot edit a claim that is %(status)s.") % {"status": claim.get_status_display().lower()},
+        )
     changed = [name for name, value in changes.items() if getattr(claim, name) != value]
     for name in changed:
         setattr(claim, name, changes[name])
@@ -114,7 +119,10 @@ def claim_delete(*, claim: Claim, by: AbstractBaseUser, expected_version: int | 
     if rules.was_published(claim):
         raise RuleViolation(
             "published_claim_not_deletable",
-            _("A fact-check that was published cannot be deleted: readers can still see it. Reopen it for a correction instead."),
+            _(
+                "A fact-check that was published cannot be deleted: readers can still see it. "
+                "Reopen it for a correction instead."
+            ),
         )
     if not rules.can_delete_claim(by, claim):
         raise NotAllowed("permission_denied", _("Your role cannot delete claims."))

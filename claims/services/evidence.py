@@ -1,4 +1,5 @@
 """Attaching evidence to claims: a source (found or created by its normalized URL), a stance and the exact quote."""
+
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -124,7 +125,14 @@ def evidence_update(
         evidence.page_changed = False
         evidence.quote_override_by = None
         evidence.quote_override_reason = ""
-        changed += ["quote_status", "snapshot", "cited_snapshot", "page_changed", "quote_override_by", "quote_override_reason"]
+        changed += [
+            "quote_status",
+            "snapshot",
+            "cited_snapshot",
+            "page_changed",
+            "quote_override_by",
+            "quote_override_reason",
+        ]
     if changed:
         _save(evidence, by, update_fields=changed)
     if "source" in changed or "quote" in changed:

@@ -1,4 +1,5 @@
 """The flags sweep: raise and clear the automatic flags on claims, set-based, a fixed number of queries per run."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -62,9 +63,7 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
         # In id order: two sweeps at once take the index's locks in the same order and never deadlock.
         raised += _insert_flags(holding.order_by("id").values_list("id", flat=True), kind=kind, now=now)
         cleared += (
-            open_flags.filter(kind=kind)
-            .exclude(Exists(holding.filter(pk=OuterRef("claim_id"))))
-            .update(cleared_at=now)
+            open_flags.filter(kind=kind).exclude(Exists(holding.filter(pk=OuterRef("claim_id")))).update(cleared_at=now)
         )
     return {"raised": raised, "cleared": cleared}
 

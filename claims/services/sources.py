@@ -1,4 +1,5 @@
 """Cited sources: one row per normalized URL, whoever cites it and however they typed it."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The workflow: every move of a claim, with its rules, goes through claim_transition."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -37,7 +38,8 @@ def claim_transition(
     if to not in ClaimStatus.values:
         raise InvalidInput(
             "unknown_status",
-            _("There is no status “%(to)s”. Statuses: %(statuses)s.") % {"to": to, "statuses": ", ".join(ClaimStatus.values)},
+            _("There is no status “%(to)s”. Statuses: %(statuses)s.")
+            % {"to": to, "statuses": ", ".join(ClaimStatus.values)},
             errors={"to": [_("Unknown status.")]},
         )
     to = ClaimStatus(to)

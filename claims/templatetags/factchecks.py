@@ -1,4 +1,5 @@
 """Template filters of the public fact-check pages: readable verdict badges, and JSON-LD that stays in its script."""
+
 from __future__ import annotations
 
 import json

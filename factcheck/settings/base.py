@@ -1,4 +1,5 @@
 """Settings shared by every machine. What differs between machines is read from the environment."""
+
 from datetime import timedelta
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Zero-setup local run (`make run`): SQLite, DEBUG, and an embedded broker when no REDIS_URL is set."""
+
 import os
 
 from .base import *  # noqa: F403

@@ -1,4 +1,5 @@
 """Production: everything from the environment, HTTPS behind a TLS-terminating proxy."""
+
 from .base import *  # noqa: F403
 from .base import REDIS_URL, env
 

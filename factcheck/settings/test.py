@@ -1,4 +1,5 @@
 """The test suite: PostgreSQL and Redis on the standard local ports unless DATABASE_URL / REDIS_URL say otherwise."""
+
 from .base import *  # noqa: F403
 from .base import env
 

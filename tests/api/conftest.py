@@ -1,4 +1,5 @@
 """API fixtures: clients that authenticate the way API clients do (a token), and a fresh throttle per test."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Bad input of every kind on every write endpoint: a 4xx with a clear message, never a 500, nothing written."""
+
 import json
 
 import pytest
@@ -149,8 +150,13 @@ def test_a_bad_evidence_field_is_400_on_that_field(body, field, api, researcher,
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"stance": "agrees"}, "stance"), ({"url": "ftp://x.org/"}, "url"), ({"quote_status": "found"}, "quote_status"),
-     ({"quote_override_reason": ""}, "quote_override_reason"), ({"claim": 1}, "claim")],
+    [
+        ({"stance": "agrees"}, "stance"),
+        ({"url": "ftp://x.org/"}, "url"),
+        ({"quote_status": "found"}, "quote_status"),
+        ({"quote_override_reason": ""}, "quote_override_reason"),
+        ({"claim": 1}, "claim"),
+    ],
 )
 def test_a_bad_evidence_edit_is_400(body, field, api, editor, target):
     before = snapshot()
@@ -160,15 +166,35 @@ def test_a_bad_evidence_edit_is_400(body, field, api, editor, target):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("path", ["/api/v1/claims/abc/", "/api/v1/claims/-1/", "/api/v1/claims/99999999999999999999999/",
-                                  "/api/v1/evidence/1e3/", "/api/v1/sources/0x10/checks/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/claims/abc/",
+        "/api/v1/claims/-1/",
+        "/api/v1/claims/99999999999999999999999/",
+        "/api/v1/evidence/1e3/",
+        "/api/v1/sources/0x10/checks/",
+    ],
+)
 def test_a_malformed_id_is_404(path, api, editor, db):
     assert api(editor).get(path).status_code == 404
     assert api(editor).patch(path, {}, format="json").status_code in (404, 405)
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "page=999999999999999999999", "page_size=abc",
-                                   "page_size=-5", "ordering=password", "ordering=__", "status=%00"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=-1",
+        "page=abc",
+        "page=999999999999999999999",
+        "page_size=abc",
+        "page_size=-5",
+        "ordering=password",
+        "ordering=__",
+        "status=%00",
+    ],
+)
 def test_bad_list_parameters_never_fail(query, api, viewer, db):
     assert api(viewer).get(f"/api/v1/claims/?{query}").status_code in (200, 400, 404)
 

@@ -1,4 +1,5 @@
 """ClaimReview JSON-LD of a published fact-check, as search engines and the public pages read it."""
+
 import datetime
 
 import pytest
@@ -40,7 +41,11 @@ def test_claimreview_of_a_published_claim(published, api, db):
         "datePublished": "2025-02-03",
         "inLanguage": "fr",
         "reviewRating": {
-            "@type": "Rating", "alternateName": "Faux", "ratingValue": 1, "bestRating": 5, "worstRating": 1,
+            "@type": "Rating",
+            "alternateName": "Faux",
+            "ratingValue": 1,
+            "bestRating": 5,
+            "worstRating": 1,
         },
         "itemReviewed": {
             "@type": "Claim",
@@ -75,7 +80,9 @@ def test_a_fact_check_being_corrected_keeps_the_claimreview_of_its_published_ver
         f"/api/v1/claims/{published.pk}/transitions/", {"to": "researching", "comment": "Erreur."}, format="json"
     )
     assert reopened.status_code == 200, reopened.json()
-    edited = api(editor).patch(f"/api/v1/claims/{published.pk}/", {"text": "Texte en cours de correction."}, format="json")
+    edited = api(editor).patch(
+        f"/api/v1/claims/{published.pk}/", {"text": "Texte en cours de correction."}, format="json"
+    )
     assert edited.status_code == 200, edited.json()
     assert edited.json()["status"] == "researching"
 

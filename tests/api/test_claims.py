@@ -1,4 +1,5 @@
 """Claims over the API: what a client reads, creates, edits and deletes, with ETags and If-Match."""
+
 import datetime
 
 import pytest
@@ -102,7 +103,9 @@ def test_if_match_with_the_current_etag_is_accepted_and_a_stale_one_is_412(api, 
 @pytest.mark.parametrize("header", ["banana", '"7"', '"-"', '"x-1"'])
 def test_a_malformed_if_match_is_400(header, api, researcher, make_claim):
     claim = make_claim(S.RESEARCHING)
-    response = api(researcher).patch(f"/api/v1/claims/{claim.pk}/", {"summary": "x"}, format="json", HTTP_IF_MATCH=header)
+    response = api(researcher).patch(
+        f"/api/v1/claims/{claim.pk}/", {"summary": "x"}, format="json", HTTP_IF_MATCH=header
+    )
     assert response.status_code == 400
     assert "If-Match" in response.json()["errors"]
 
@@ -166,8 +169,12 @@ def desk(db, editor):
     draft = ClaimFactory(text="Le modèle a coûté six millions.", language="fr")
     english = ClaimFactory(text="The model cost six million dollars.", language="en", assignee=editor)
     rated = ClaimFactory(
-        text="DeepSeek a volé des données.", status=S.PUBLISHED, rating=rating("false"),
-        published_at=timezone.now(), first_published_at=timezone.now(), claim_date=datetime.date(2025, 1, 1),
+        text="DeepSeek a volé des données.",
+        status=S.PUBLISHED,
+        rating=rating("false"),
+        published_at=timezone.now(),
+        first_published_at=timezone.now(),
+        claim_date=datetime.date(2025, 1, 1),
     )
     flagged = ClaimFactory(text="Nvidia a perdu 600 milliards.", status=S.RESEARCHING)
     Flag.objects.create(claim=flagged, kind=FlagKind.UNPROVEN)

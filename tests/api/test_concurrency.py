@@ -1,4 +1,5 @@
 """Two clients edit the same claim from the same ETag: exactly one wins, the other is told (412), nothing is lost."""
+
 import threading
 
 import pytest
@@ -23,7 +24,10 @@ def test_the_second_writer_with_the_same_etag_gets_412(api, researcher, editor, 
     assert (claim.summary, claim.claimant) == ("Alice.", "OpenAI")
     # Bob reloads and makes his change again: now both are kept.
     fresh = bob.get(f"/api/v1/claims/{claim.pk}/")["ETag"]
-    assert bob.patch(f"/api/v1/claims/{claim.pk}/", {"claimant": "Bob."}, format="json", HTTP_IF_MATCH=fresh).status_code == 200
+    assert (
+        bob.patch(f"/api/v1/claims/{claim.pk}/", {"claimant": "Bob."}, format="json", HTTP_IF_MATCH=fresh).status_code
+        == 200
+    )
     claim.refresh_from_db()
     assert (claim.summary, claim.claimant) == ("Alice.", "Bob.")
 

@@ -1,4 +1,5 @@
 """Evidence over the API: citing a page creates or reuses its source by normalized URL and asks for a check."""
+
 import pytest
 from django.utils import timezone
 
@@ -7,14 +8,20 @@ from claims.models import ClaimStatus, Evidence, QuoteStatus, Source
 S = ClaimStatus
 
 
-def test_citing_a_page_creates_its_source_and_asks_for_a_check(api, researcher, make_claim, django_capture_on_commit_callbacks):
+def test_citing_a_page_creates_its_source_and_asks_for_a_check(
+    api, researcher, make_claim, django_capture_on_commit_callbacks
+):
     claim = make_claim(S.RESEARCHING)
     version = claim.version
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = api(researcher).post(
             f"/api/v1/claims/{claim.pk}/evidence/",
-            {"url": "HTTPS://Example.COM:443/article?utm_source=x#top", "stance": "supports", "quote": " « six millions » "},
+            {
+                "url": "HTTPS://Example.COM:443/article?utm_source=x#top",
+                "stance": "supports",
+                "quote": " « six millions » ",
+            },
             format="json",
         )
 
@@ -34,9 +41,13 @@ def test_citing_a_page_creates_its_source_and_asks_for_a_check(api, researcher, 
 def test_the_same_page_typed_differently_shares_one_source(api, researcher, make_claim):
     first, second = make_claim(S.RESEARCHING), make_claim(S.RESEARCHING)
     client = api(researcher)
-    a = client.post(f"/api/v1/claims/{first.pk}/evidence/", {"url": "https://example.com/a", "stance": "refutes"}, format="json")
+    a = client.post(
+        f"/api/v1/claims/{first.pk}/evidence/", {"url": "https://example.com/a", "stance": "refutes"}, format="json"
+    )
     b = client.post(
-        f"/api/v1/claims/{second.pk}/evidence/", {"url": "https://EXAMPLE.com/a?fbclid=1", "stance": "context"}, format="json"
+        f"/api/v1/claims/{second.pk}/evidence/",
+        {"url": "https://EXAMPLE.com/a?fbclid=1", "stance": "context"},
+        format="json",
     )
     assert a.json()["source"]["id"] == b.json()["source"]["id"]
     assert Source.objects.filter(url="https://example.com/a").count() == 1
@@ -92,9 +103,13 @@ def test_an_editor_vouches_for_a_quote_with_a_reason(api, editor, researcher, ma
     evidence = claim.evidence.get()
     Evidence.objects.filter(pk=evidence.pk).update(quote_status=QuoteStatus.MISSING)
 
-    refused = api(researcher).patch(f"/api/v1/evidence/{evidence.pk}/", {"quote_override_reason": "PDF."}, format="json")
+    refused = api(researcher).patch(
+        f"/api/v1/evidence/{evidence.pk}/", {"quote_override_reason": "PDF."}, format="json"
+    )
     empty = api(editor).patch(f"/api/v1/evidence/{evidence.pk}/", {"quote_override_reason": "  "}, format="json")
-    vouched = api(editor).patch(f"/api/v1/evidence/{evidence.pk}/", {"quote_override_reason": "Page payante."}, format="json")
+    vouched = api(editor).patch(
+        f"/api/v1/evidence/{evidence.pk}/", {"quote_override_reason": "Page payante."}, format="json"
+    )
 
     assert refused.status_code == 403
     assert empty.status_code == 400

@@ -1,4 +1,5 @@
 """/healthz: what a load balancer asks, the database and the broker, 200 or 503."""
+
 import time
 
 

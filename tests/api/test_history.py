@@ -1,4 +1,5 @@
 """A claim's history over the API: who changed which field, old and new, and every move with its comment."""
+
 from claims.models import ClaimStatus
 
 
@@ -6,7 +7,9 @@ def test_history_lists_edits_evidence_and_moves_newest_first(api, researcher, vi
     claim = make_claim(ClaimStatus.DRAFT)
     client = api(researcher)
     client.patch(f"/api/v1/claims/{claim.pk}/", {"summary": "Première version."}, format="json")
-    client.post(f"/api/v1/claims/{claim.pk}/transitions/", {"to": "researching", "comment": "On s'y met."}, format="json")
+    client.post(
+        f"/api/v1/claims/{claim.pk}/transitions/", {"to": "researching", "comment": "On s'y met."}, format="json"
+    )
     cited = client.post(
         f"/api/v1/claims/{claim.pk}/evidence/", {"url": "https://example.com/b", "stance": "context"}, format="json"
     ).json()
@@ -16,13 +19,19 @@ def test_history_lists_edits_evidence_and_moves_newest_first(api, researcher, vi
     assert response.status_code == 200
     entries = response.json()["results"]
     assert [entry["at"] for entry in entries] == sorted((entry["at"] for entry in entries), reverse=True)
-    edit = next(e for e in entries if e["kind"] == "claim" and e["type"] == "changed" and e["changes"]
-                and e["changes"][0]["field"] == "summary")
+    edit = next(
+        e
+        for e in entries
+        if e["kind"] == "claim" and e["type"] == "changed" and e["changes"] and e["changes"][0]["field"] == "summary"
+    )
     assert edit["by"] == "researcher"
     assert edit["changes"] == [{"field": "summary", "old": "Aucune preuve publiée.", "new": "Première version."}]
     move = next(e for e in entries if e["kind"] == "transition")
     assert (move["from_status"], move["to_status"], move["by"], move["comment"]) == (
-        "draft", "researching", "researcher", "On s'y met.",
+        "draft",
+        "researching",
+        "researcher",
+        "On s'y met.",
     )
     added = next(e for e in entries if e["kind"] == "evidence" and e["type"] == "created" and e["by"] == "researcher")
     assert added["object_id"] == cited["id"]

@@ -1,4 +1,5 @@
 """`manage.py issue_token USERNAME`: the key on the last line, the same key the next time, a clear error otherwise."""
+
 import io
 
 import pytest

@@ -1,4 +1,5 @@
 """The permission matrix: every role (anonymous included) against every endpoint and method, as PRODUCT.md sets it."""
+
 import pytest
 
 from claims.models import Claim, ClaimStatus, Evidence
@@ -17,34 +18,74 @@ RESEARCH = expect(401, 403, 403, 200, 200, 200)
 # (name, method, path with {draft} {published} {evidence} {published_evidence} {source}, body, expected per role)
 MATRIX = [
     ("list claims", "get", "/api/v1/claims/", None, READ),
-    ("create claim", "post", "/api/v1/claims/", {"text": "Le ciel est vert.", "claimant": "X"},
-     expect(401, 403, 403, 201, 201, 201)),
+    (
+        "create claim",
+        "post",
+        "/api/v1/claims/",
+        {"text": "Le ciel est vert.", "claimant": "X"},
+        expect(401, 403, 403, 201, 201, 201),
+    ),
     ("read claim", "get", "/api/v1/claims/{draft}/", None, READ),
     ("edit draft", "patch", "/api/v1/claims/{draft}/", {"summary": "Nouveau."}, RESEARCH),
-    ("edit published", "patch", "/api/v1/claims/{published}/", {"summary": "Corrigé."},
-     expect(401, 403, 403, 403, 200, 200)),
+    (
+        "edit published",
+        "patch",
+        "/api/v1/claims/{published}/",
+        {"summary": "Corrigé."},
+        expect(401, 403, 403, 403, 200, 200),
+    ),
     ("delete draft", "delete", "/api/v1/claims/{draft}/", None, expect(401, 403, 403, 403, 204, 204)),
     ("delete published", "delete", "/api/v1/claims/{published}/", None, expect(401, 403, 403, 403, 409, 409)),
     ("start research", "post", "/api/v1/claims/{draft}/transitions/", {"to": "researching"}, RESEARCH),
-    ("reopen published", "post", "/api/v1/claims/{published}/transitions/", {"to": "researching", "comment": "Erreur."},
-     expect(401, 403, 403, 403, 200, 200)),
+    (
+        "reopen published",
+        "post",
+        "/api/v1/claims/{published}/transitions/",
+        {"to": "researching", "comment": "Erreur."},
+        expect(401, 403, 403, 403, 200, 200),
+    ),
     ("history", "get", "/api/v1/claims/{draft}/history/", None, READ),
-    ("claimreview of published", "get", "/api/v1/claims/{published}/claimreview/", None,
-     expect(200, 200, 200, 200, 200, 200)),
+    (
+        "claimreview of published",
+        "get",
+        "/api/v1/claims/{published}/claimreview/",
+        None,
+        expect(200, 200, 200, 200, 200, 200),
+    ),
     ("claimreview of draft", "get", "/api/v1/claims/{draft}/claimreview/", None, expect(404, 404, 404, 404, 404, 404)),
     ("list evidence", "get", "/api/v1/claims/{draft}/evidence/", None, READ),
-    ("add evidence", "post", "/api/v1/claims/{draft}/evidence/", {"url": "https://example.com/a", "stance": "refutes"},
-     expect(401, 403, 403, 201, 201, 201)),
+    (
+        "add evidence",
+        "post",
+        "/api/v1/claims/{draft}/evidence/",
+        {"url": "https://example.com/a", "stance": "refutes"},
+        expect(401, 403, 403, 201, 201, 201),
+    ),
     # Readers see a published fact-check's evidence: an editor must reopen it first (409, the rule).
-    ("add evidence to published", "post", "/api/v1/claims/{published}/evidence/",
-     {"url": "https://example.com/a", "stance": "refutes"}, expect(401, 403, 403, 403, 409, 409)),
+    (
+        "add evidence to published",
+        "post",
+        "/api/v1/claims/{published}/evidence/",
+        {"url": "https://example.com/a", "stance": "refutes"},
+        expect(401, 403, 403, 403, 409, 409),
+    ),
     ("read evidence", "get", "/api/v1/evidence/{evidence}/", None, READ),
     ("edit evidence", "patch", "/api/v1/evidence/{evidence}/", {"note": "Vu."}, RESEARCH),
-    ("edit published evidence", "patch", "/api/v1/evidence/{published_evidence}/", {"note": "Vu."},
-     expect(401, 403, 403, 403, 409, 409)),
+    (
+        "edit published evidence",
+        "patch",
+        "/api/v1/evidence/{published_evidence}/",
+        {"note": "Vu."},
+        expect(401, 403, 403, 403, 409, 409),
+    ),
     ("delete evidence", "delete", "/api/v1/evidence/{evidence}/", None, expect(401, 403, 403, 204, 204, 204)),
-    ("delete published evidence", "delete", "/api/v1/evidence/{published_evidence}/", None,
-     expect(401, 403, 403, 403, 409, 409)),
+    (
+        "delete published evidence",
+        "delete",
+        "/api/v1/evidence/{published_evidence}/",
+        None,
+        expect(401, 403, 403, 403, 409, 409),
+    ),
     ("list sources", "get", "/api/v1/sources/", None, READ),
     ("read source", "get", "/api/v1/sources/{source}/", None, READ),
     ("source checks", "get", "/api/v1/sources/{source}/checks/", None, READ),
@@ -72,7 +113,7 @@ def test_permission_matrix(role, name, method, path, body, expected, api, users,
 
     assert response.status_code == expected[role], response.content
     if response.status_code == 401:
-        assert response["WWW-Authenticate"] == 'Token'
+        assert response["WWW-Authenticate"] == "Token"
     if response.status_code in (401, 403, 409):
         assert response.json()["message"]
 
@@ -122,4 +163,3 @@ def test_an_unknown_token_is_401(api, db):
     response = client.get("/api/v1/claims/")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
-

@@ -1,4 +1,5 @@
 """Every list endpoint reads the same number of queries for a page of 5 as for a page of 100."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +21,9 @@ def busy_desk(db, editor):
         EvidenceFactory(claim=claim, source=source, added_by=editor)
         EvidenceFactory(claim=claim, added_by=editor)
         Flag.objects.create(claim=claim, kind=FlagKind.UNPROVEN)
-    Check.objects.bulk_create(Check(source=source, outcome=CheckOutcome.OK, started_at=timezone.now()) for _ in range(105))
+    Check.objects.bulk_create(
+        Check(source=source, outcome=CheckOutcome.OK, started_at=timezone.now()) for _ in range(105)
+    )
     busy = claims[0]
     for n in range(105):
         EvidenceFactory(claim=busy, source=source, added_by=UserFactory(username=f"helper{n}", role="researcher"))

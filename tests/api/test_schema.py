@@ -1,4 +1,5 @@
 """The OpenAPI schema says what the API really does: Schemathesis runs every operation against the live schema."""
+
 import os
 import re
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Full-text search of claims (q): the claim's language, accents ignored, typos forgiven, best first, on the index."""
+
 import pytest
 from django.db import connection
 
@@ -13,8 +14,12 @@ def claims(db):
         "societe": ClaimFactory(text="La Société Générale a financé DeepSeek.", claimant="Un blog", language="fr"),
         "preuve": ClaimFactory(text="Il n'existe aucune prèuve de ce vol.", claimant="Un forum", language="fr"),
         "siphon": ClaimFactory(text="DeepSeek a siphonné les réponses de ChatGPT.", claimant="OpenAI", language="fr"),
-        "english": ClaimFactory(text="The studies proved the chips were smuggled.", claimant="A senator", language="en"),
-        "nvidia": ClaimFactory(text="Nvidia a perdu 600 milliards en un jour.", claimant="Commentateurs", language="fr"),
+        "english": ClaimFactory(
+            text="The studies proved the chips were smuggled.", claimant="A senator", language="en"
+        ),
+        "nvidia": ClaimFactory(
+            text="Nvidia a perdu 600 milliards en un jour.", claimant="Commentateurs", language="fr"
+        ),
     }
 
 
@@ -53,7 +58,9 @@ def test_best_matches_come_first(claims, api, viewer):
     assert {claims["societe"].pk, claims["siphon"].pk} <= set(found)
 
 
-@pytest.mark.parametrize("query", ["!!!", "&|!():*", "'", '"', "-", "a OR", "\\", "😀", "<%", "%%", "DROP TABLE claims_claim;"])
+@pytest.mark.parametrize(
+    "query", ["!!!", "&|!():*", "'", '"', "-", "a OR", "\\", "😀", "<%", "%%", "DROP TABLE claims_claim;"]
+)
 def test_any_query_is_answered(query, claims, api, viewer):
     assert api(viewer).get("/api/v1/claims/", {"q": query}).status_code == 200
 
@@ -71,7 +78,9 @@ def test_search_combines_with_filters_and_explicit_ordering(claims, api, viewer)
     assert claims["english"].pk not in ids
 
 
-@pytest.mark.parametrize(("query", "index"), [("société", "claim_search_vector_idx"), ("DeepSek", "claim_text_trgm_idx")])
+@pytest.mark.parametrize(
+    ("query", "index"), [("société", "claim_search_vector_idx"), ("DeepSek", "claim_text_trgm_idx")]
+)
 def test_search_uses_the_indexes(query, index, claims):
     with connection.cursor() as cursor:
         # A handful of rows would be read sequentially; the question is whether the indexes can serve the query.

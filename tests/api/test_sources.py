@@ -1,4 +1,5 @@
 """Cited sources over the API: their state, their checks, and asking for a check now."""
+
 import datetime
 
 from django.utils import timezone
@@ -19,7 +20,10 @@ def test_source_detail(api, viewer, db):
     source = SourceFactory(state=SourceState.FAILING, http_status=503, consecutive_failures=2, last_error="Timed out")
     body = api(viewer).get(f"/api/v1/sources/{source.pk}/").json()
     assert (body["state"], body["http_status"], body["consecutive_failures"], body["last_error"]) == (
-        "failing", 503, 2, "Timed out",
+        "failing",
+        503,
+        2,
+        "Timed out",
     )
 
 

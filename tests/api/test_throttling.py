@@ -1,4 +1,5 @@
 """Throttling: too many requests get 429 with Retry-After, per user and per anonymous caller."""
+
 import pytest
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 

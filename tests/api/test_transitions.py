@@ -1,4 +1,5 @@
 """Moves over the API obey the same rules as in the admin: same refusals, same codes, same history."""
+
 import itertools
 
 import pytest
@@ -10,7 +11,10 @@ S = ClaimStatus
 # Written out, as in tests/claims/test_workflow.py: what PRODUCT.md says each role may do.
 RESEARCHER_MOVES = {(S.DRAFT, S.RESEARCHING), (S.RESEARCHING, S.IN_REVIEW), (S.IN_REVIEW, S.RESEARCHING)}
 EDITOR_MOVES = RESEARCHER_MOVES | {
-    (S.IN_REVIEW, S.PUBLISHED), (S.DRAFT, S.REJECTED), (S.RESEARCHING, S.REJECTED), (S.IN_REVIEW, S.REJECTED),
+    (S.IN_REVIEW, S.PUBLISHED),
+    (S.DRAFT, S.REJECTED),
+    (S.RESEARCHING, S.REJECTED),
+    (S.IN_REVIEW, S.REJECTED),
     (S.PUBLISHED, S.RESEARCHING),
 }
 ALLOWED = {"viewer": set(), "researcher": RESEARCHER_MOVES, "editor": EDITOR_MOVES, "superuser": EDITOR_MOVES}
@@ -99,7 +103,9 @@ def test_unproven_goes_to_review_without_decisive_evidence(api, researcher, make
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("body", [{}, {"to": "launched"}, {"to": ""}, {"to": None}, {"to": ["published"]}, ["researching"], "researching"])
+@pytest.mark.parametrize(
+    "body", [{}, {"to": "launched"}, {"to": ""}, {"to": None}, {"to": ["published"]}, ["researching"], "researching"]
+)
 def test_a_bad_move_request_is_400(body, api, researcher, make_claim):
     claim = make_claim(S.DRAFT)
     response = api(researcher).post(f"/api/v1/claims/{claim.pk}/transitions/", body, format="json")

@@ -1,4 +1,5 @@
 """Fixtures for the claims tests: real HTTP and HTTPS servers on 127.0.0.1 for the source fetcher."""
+
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -25,8 +26,24 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=news.test",
-         "-addext", "subjectAltName=DNS:news.test", "-keyout", str(key), "-out", str(cert)],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=news.test",
+            "-addext",
+            "subjectAltName=DNS:news.test",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
         check=True,
         capture_output=True,
     )

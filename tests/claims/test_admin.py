@@ -1,4 +1,5 @@
 """The admin as each role sees it: pages, evidence by URL, workflow buttons and their refusals, history."""
+
 from datetime import timedelta
 
 import pytest
@@ -146,7 +147,11 @@ def test_an_editor_attaches_evidence_by_pasting_a_url(client, editor):
 
     evidence = Evidence.objects.get(claim=claim)
     assert evidence.source == existing
-    assert (evidence.stance, evidence.quote, evidence.added_by) == (Stance.REFUTES, "Pour l’instant, aucune preuve n’a été présentée.", editor)
+    assert (evidence.stance, evidence.quote, evidence.added_by) == (
+        Stance.REFUTES,
+        "Pour l’instant, aucune preuve n’a été présentée.",
+        editor,
+    )
     assert evidence.quote_status == QuoteStatus.UNVERIFIED
     assert Source.objects.count() == 1
     claim.refresh_from_db()
@@ -210,12 +215,16 @@ def test_an_editor_takes_a_claim_from_draft_to_published(client, editor, second_
     page = client.get(change_url(claim))
     assert "Start research" in page.content.decode()
 
-    client.post(change_url(claim), form_fields(page.content.decode(), "claim_form") | {
-        "rating": str(rating("false").pk),
-        "summary": "Aucune preuve n'a été présentée.",
-        "evidence-0-url": "https://example.org/enquete",
-        "evidence-0-stance": Stance.REFUTES,
-    })
+    client.post(
+        change_url(claim),
+        form_fields(page.content.decode(), "claim_form")
+        | {
+            "rating": str(rating("false").pk),
+            "summary": "Aucune preuve n'a été présentée.",
+            "evidence-0-url": "https://example.org/enquete",
+            "evidence-0-stance": Stance.REFUTES,
+        },
+    )
     for to in (S.RESEARCHING, S.IN_REVIEW):
         claim.refresh_from_db()
         assert "is now" in " ".join(messages_of(transition(client, claim, to)))
@@ -287,7 +296,8 @@ def test_the_claim_list_query_count_does_not_grow_with_claims(client, editor, dj
 
 
 def test_the_claim_list_filters_by_open_flag_and_shows_badges(client, editor):
-    flagged, plain = ClaimFactory(text="Affirmation signalée"), ClaimFactory(text="Affirmation tranquille")
+    flagged = ClaimFactory(text="Affirmation signalée")
+    ClaimFactory(text="Affirmation tranquille")
     Flag.objects.create(claim=flagged, kind=FlagKind.EVIDENCE_LOST)
     response = login(client, editor).get(reverse("admin:claims_claim_changelist"), {"flag": FlagKind.EVIDENCE_LOST})
     page = response.content.decode()
@@ -295,7 +305,15 @@ def test_the_claim_list_filters_by_open_flag_and_shows_badges(client, editor):
     assert "Evidence lost" in page
 
 
-@pytest.mark.parametrize(("query", "found"), [({"q": "siphonné"}, True), ({"q": "Altman"}, True), ({"status__exact": "published"}, False), ({"language__exact": "fr"}, True)])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ({"q": "siphonné"}, True),
+        ({"q": "Altman"}, True),
+        ({"status__exact": "published"}, False),
+        ({"language__exact": "fr"}, True),
+    ],
+)
 def test_the_claim_list_searches_and_filters(client, editor, query, found):
     ClaimFactory(text="DeepSeek a siphonné ChatGPT", claimant="Sam Altman")
     page = login(client, editor).get(reverse("admin:claims_claim_changelist"), query).content.decode()
@@ -348,14 +366,18 @@ def test_researchers_and_editors_ask_for_a_check_now(client, users, role, allowe
         assert "1 source will be checked in a moment." in " ".join(messages_of(response))
 
 
-@pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("researcher", 403), ("editor", 200), ("superuser", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("viewer", 403), ("researcher", 403), ("editor", 200), ("superuser", 200)]
+)
 def test_editors_see_and_change_the_background_schedules(client, users, role, status):
     from django_celery_beat.models import PeriodicTask
 
     dispatch = PeriodicTask.objects.get(task="claims.tasks.sources_dispatch_task")
     assert (dispatch.interval.every, dispatch.interval.period, dispatch.enabled) == (1, "minutes", True)
     assert PeriodicTask.objects.get(task="claims.tasks.flags_sweep_task").interval.every == 10
-    response = login(client, users[role]).get(reverse("admin:django_celery_beat_periodictask_change", args=[dispatch.pk]))
+    response = login(client, users[role]).get(
+        reverse("admin:django_celery_beat_periodictask_change", args=[dispatch.pk])
+    )
     assert response.status_code == status
     if status == 200:
         assert can_save(response)

@@ -1,4 +1,5 @@
 """Checking sources against a real HTTP server on 127.0.0.1: capture, states over simulated time, quotes, dispatch."""
+
 import threading
 import uuid
 from collections import Counter
@@ -9,7 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from claims.models import Check, CheckOutcome, Evidence, QuoteStatus, Snapshot, Source, SourceState, Stance
+from claims.models import Check, CheckOutcome, Evidence, Snapshot, Source, SourceState, Stance
 from claims.services.checking import (
     Lease,
     source_check,
@@ -32,7 +33,8 @@ def page(body_paragraphs, *, stamp="Mis à jour le 29 janvier 2025 à 10h12", ex
     paragraphs = "".join(f"<p>{p}</p>" for p in body_paragraphs)
     return (
         "<!doctype html><html lang=fr><head><meta charset=utf-8><title>DeepSeek accusé de piraterie</title></head>"
-        f"<body><nav>Accueil · Tech · Monde</nav><article><h1>DeepSeek accusé de piraterie</h1><p class=date>{stamp}</p>"
+        "<body><nav>Accueil · Tech · Monde</nav>"
+        f"<article><h1>DeepSeek accusé de piraterie</h1><p class=date>{stamp}</p>"
         f"{paragraphs}</article><aside>{extra}</aside><footer>© Radio 2025</footer></body></html>"
     ).encode()
 
@@ -44,7 +46,9 @@ def check_now(source: Source, *, now=None) -> Check | None:
     """Make the source due, claim it as the dispatcher does, and run its check."""
     now = now or timezone.now()
     Source.objects.filter(pk=source.pk).update(next_check_at=now, lease_token=None)
-    (lease,) = [lease for lease in sources_dispatch(now=now, enqueue=lambda lease: None) if lease.source_id == source.pk]
+    (lease,) = [
+        lease for lease in sources_dispatch(now=now, enqueue=lambda lease: None) if lease.source_id == source.pk
+    ]
     return source_check(source_id=lease.source_id, token=lease.token, now=now)
 
 
@@ -113,7 +117,9 @@ def test_a_quote_that_disappears_is_missing_and_comes_back_found(http_server):
     evidence.refresh_from_db()
     assert evidence.quote_status == "found"
 
-    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS).replace(b"on accuse Deepseek", "on soupçonne Deepseek".encode()))
+    http_server.route(
+        "/article", headers=HTML, body=page(PARAGRAPHS).replace(b"on accuse Deepseek", "on soupçonne Deepseek".encode())
+    )
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert evidence.quote_status == "missing"
@@ -149,15 +155,21 @@ def test_quotes_match_whatever_the_typography(http_server, on_the_page, typed):
 
 
 def test_text_hidden_from_readers_does_not_count(http_server):
-    body = page(PARAGRAPHS[:1], extra="<span hidden>une phrase cachée</span><script>var phrase='une phrase du script'</script>")
+    body = page(
+        PARAGRAPHS[:1], extra="<span hidden>une phrase cachée</span><script>var phrase='une phrase du script'</script>"
+    )
     url = http_server.route("/p", headers=HTML, body=body)
     hidden, scripted = cite(url, quote="une phrase cachée"), cite(url, quote="une phrase du script")
     check_now(hidden.source)
-    assert set(Evidence.objects.filter(pk__in=[hidden.pk, scripted.pk]).values_list("quote_status", flat=True)) == {"missing"}
+    assert set(Evidence.objects.filter(pk__in=[hidden.pk, scripted.pk]).values_list("quote_status", flat=True)) == {
+        "missing"
+    }
 
 
 def test_a_latin1_page_is_read_right(http_server):
-    body = "<html><body><p>La Société Générale a dit « non » à l’été.</p></body></html>".replace("’", "'").encode("latin-1")
+    body = "<html><body><p>La Société Générale a dit « non » à l’été.</p></body></html>".replace("’", "'").encode(
+        "latin-1"
+    )
     url = http_server.route("/latin", headers=[("Content-Type", "text/html; charset=ISO-8859-1")], body=body)
     evidence = cite(url, quote="La Société Générale a dit « non »")
     check_now(evidence.source)
@@ -173,7 +185,11 @@ def test_a_timestamp_change_is_not_material_but_a_rewrite_is(http_server):
     evidence = cite(url, quote="aucune preuve n'a été présentée")
     check_now(evidence.source)
 
-    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS, stamp="Mis à jour le 30 janvier 2025 à 16h45", extra="Publicité"))
+    http_server.route(
+        "/article",
+        headers=HTML,
+        body=page(PARAGRAPHS, stamp="Mis à jour le 30 janvier 2025 à 16h45", extra="Publicité"),
+    )
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert Snapshot.objects.filter(source=evidence.source).count() == 2
@@ -181,8 +197,9 @@ def test_a_timestamp_change_is_not_material_but_a_rewrite_is(http_server):
 
     rewrite = [
         PARAGRAPHS[0],
-        "OpenAI a finalement présenté des éléments techniques à la presse. Selon l'entreprise, des milliers de requêtes "
-        "automatisées auraient interrogé ChatGPT depuis des comptes liés à la start-up chinoise. "
+        "OpenAI a finalement présenté des éléments techniques à la presse. "
+        "Selon l'entreprise, des milliers de requêtes automatisées auraient interrogé ChatGPT "
+        "depuis des comptes liés à la start-up chinoise. "
         "Deepseek dément et affirme avoir entraîné son modèle sur des données publiques uniquement. "
         "Les experts interrogés restent partagés sur la portée de ces éléments et attendent une publication complète.",
         "Le gouvernement américain envisage de nouvelles restrictions sur les exportations de puces vers la Chine, "
@@ -205,7 +222,12 @@ def test_a_failure_makes_an_alive_source_failing_with_a_retry_soon(http_server, 
     now = timezone.now()
     check = check_now(source, now=now)
     source.refresh_from_db()
-    assert (check.outcome, source.state, source.consecutive_failures, source.http_status) == ("http_error", "failing", 1, status)
+    assert (check.outcome, source.state, source.consecutive_failures, source.http_status) == (
+        "http_error",
+        "failing",
+        1,
+        status,
+    )
     assert source.next_check_at == now + timedelta(hours=1)
     assert str(status) in source.last_error
 
@@ -328,7 +350,9 @@ def test_dispatch_respects_the_per_host_and_global_limits(settings):
 
 def test_a_check_whose_fetch_is_over_gives_its_slot_to_the_next_source_of_its_host(http_server, settings):
     settings.FACTCHECK_PER_HOST_CONCURRENCY = 1
-    first, second = (cite(http_server.route(f"/{name}", headers=HTML, body=page(PARAGRAPHS))).source for name in ("un", "deux"))
+    first, second = (
+        cite(http_server.route(f"/{name}", headers=HTML, body=page(PARAGRAPHS))).source for name in ("un", "deux")
+    )
     now = timezone.now()
     Source.objects.filter(pk=first.pk).update(next_check_at=now - timedelta(seconds=1))
     Source.objects.filter(pk=second.pk).update(next_check_at=now)
@@ -488,10 +512,14 @@ def test_evidence_added_while_a_check_records_is_checked_again_soon():
         # What source_record does: take the source's row, write the result, clear the lease.
         try:
             with transaction.atomic():
-                Source.objects.select_for_update().filter(pk=source.pk).update(lease_token=uuid.uuid4(), next_check_at=later)
+                Source.objects.select_for_update().filter(pk=source.pk).update(
+                    lease_token=uuid.uuid4(), next_check_at=later
+                )
                 check_recording.set()
                 added.wait(timeout=0.5)
-                Source.objects.filter(pk=source.pk).update(lease_token=None, next_check_at=timezone.now() + timedelta(days=1))
+                Source.objects.filter(pk=source.pk).update(
+                    lease_token=None, next_check_at=timezone.now() + timedelta(days=1)
+                )
         except BaseException as exc:  # noqa: BLE001 - reported by the test below
             failures.append(exc)
         finally:
@@ -500,7 +528,9 @@ def test_evidence_added_while_a_check_records_is_checked_again_soon():
     recorder = threading.Thread(target=check_that_records)
     recorder.start()
     assert check_recording.wait(timeout=10), failures
-    evidence_add(claim=claim, url="https://example.org/enquete", stance=Stance.REFUTES, quote="aucune preuve", by=researcher)
+    evidence_add(
+        claim=claim, url="https://example.org/enquete", stance=Stance.REFUTES, quote="aucune preuve", by=researcher
+    )
     added.set()
     recorder.join()
     assert not failures

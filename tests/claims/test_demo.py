@@ -1,4 +1,5 @@
 """load_demo: the seed article's claims, walked through the real workflow; a second run changes nothing."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command

@@ -1,4 +1,5 @@
 """The source fetcher against a real HTTP server on 127.0.0.1, and its address rules on their own."""
+
 import gzip
 import ipaddress
 import socket
@@ -106,8 +107,10 @@ def test_says_who_it_is_and_keeps_no_cookies(http_server, settings):
     home = http_server.requests[-1]
     assert home.path == "/home"
     assert "cookie" not in home.headers
-    assert home.headers["user-agent"] == settings.FACTCHECK_FETCH_USER_AGENT == (
-        "factcheck/0.1 (claim desk source checker)"
+    assert (
+        home.headers["user-agent"]
+        == settings.FACTCHECK_FETCH_USER_AGENT
+        == ("factcheck/0.1 (claim desk source checker)")
     )
 
 
@@ -519,8 +522,7 @@ def test_name_that_points_inside_is_refused(dns, connections):
 
     assert result.outcome == "blocked"
     assert result.error == (
-        "blocked.test points to 10.1.2.3, which is a private network address; "
-        "the checker only visits public addresses."
+        "blocked.test points to 10.1.2.3, which is a private network address; the checker only visits public addresses."
     )
     assert connections == []
 

@@ -1,4 +1,5 @@
 """The flags sweep raises and clears each kind exactly as PRODUCT.md defines it, in a fixed number of queries."""
+
 import threading
 from datetime import timedelta
 
@@ -21,7 +22,9 @@ def open_kinds(claim) -> set[str]:
 
 
 def decisive(claim, *, state=SourceState.ALIVE, quote="", quote_status=QuoteStatus.UNVERIFIED, stance=Stance.REFUTES):
-    return EvidenceFactory(claim=claim, source=SourceFactory(state=state), stance=stance, quote=quote, quote_status=quote_status)
+    return EvidenceFactory(
+        claim=claim, source=SourceFactory(state=state), stance=stance, quote=quote, quote_status=quote_status
+    )
 
 
 # --- unproven -----------------------------------------------------------------------------------
@@ -98,7 +101,12 @@ def test_unproven_clears_when_decisive_evidence_arrives_and_stays_in_history():
 )
 def test_each_flag_is_raised_once_and_clears_itself(kind, holds, no_longer):
     claim = ClaimFactory()
-    evidence = EvidenceFactory(claim=claim, quote="aucune preuve", quote_status=QuoteStatus.FOUND, source=SourceFactory(state=SourceState.ALIVE))
+    evidence = EvidenceFactory(
+        claim=claim,
+        quote="aucune preuve",
+        quote_status=QuoteStatus.FOUND,
+        source=SourceFactory(state=SourceState.ALIVE),
+    )
 
     def make(conditions):
         for name, value in conditions.items():
@@ -135,7 +143,12 @@ def test_the_sweeps_query_count_does_not_grow_with_claims(django_assert_num_quer
     def seed(count):
         for i in range(count):
             claim = ClaimFactory(created_at=OLD)
-            decisive(claim, state=SourceState.DEAD if i % 2 else SourceState.ALIVE, quote="x", quote_status=QuoteStatus.MISSING)
+            decisive(
+                claim,
+                state=SourceState.DEAD if i % 2 else SourceState.ALIVE,
+                quote="x",
+                quote_status=QuoteStatus.MISSING,
+            )
 
     seed(3)
     with CaptureQueriesContext(connection) as few:
@@ -152,7 +165,9 @@ def test_the_sweeps_query_count_does_not_grow_with_claims(django_assert_num_quer
 
 def dead_citation(*, checked: bool):
     """A claim citing a dead page; `checked`: a check recorded that since the last sweep after checks."""
-    evidence = EvidenceFactory(claim=ClaimFactory(), source=SourceFactory(state=SourceState.DEAD, sweep_pending=checked))
+    evidence = EvidenceFactory(
+        claim=ClaimFactory(), source=SourceFactory(state=SourceState.DEAD, sweep_pending=checked)
+    )
     return evidence.claim, evidence.source
 
 

@@ -1,4 +1,5 @@
 """What the database itself refuses, whatever code tries."""
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -44,8 +45,18 @@ def test_at_most_one_open_flag_of_a_kind_per_claim():
         lambda: EvidenceFactory(quote_status="perhaps"),
         lambda: Flag.objects.create(claim=ClaimFactory(), kind="bored"),
     ],
-    ids=["unknown status", "published without date", "language", "claimreview 6", "colour", "duplicate slug",
-         "duplicate source url", "stance", "quote status", "flag kind"],
+    ids=[
+        "unknown status",
+        "published without date",
+        "language",
+        "claimreview 6",
+        "colour",
+        "duplicate slug",
+        "duplicate source url",
+        "stance",
+        "quote status",
+        "flag kind",
+    ],
 )
 def test_the_database_refuses_impossible_rows(action):
     assert refused(action)
@@ -53,6 +64,13 @@ def test_the_database_refuses_impossible_rows(action):
 
 def test_the_default_scale_and_the_roles_exist():
     scale = list(Rating.objects.values_list("slug", "claimreview_value"))
-    assert scale == [("true", 5), ("mostly-true", 4), ("mixed", 3), ("mostly-false", 2), ("false", 1),
-                     ("misleading", None), ("unproven", None)]
+    assert scale == [
+        ("true", 5),
+        ("mostly-true", 4),
+        ("mixed", 3),
+        ("mostly-false", 2),
+        ("false", 1),
+        ("misleading", None),
+        ("unproven", None),
+    ]
     assert set(Group.objects.values_list("name", flat=True)) >= {"viewer", "researcher", "editor"}

@@ -1,4 +1,5 @@
 """Page text helpers: the fingerprint's bit counting against a plain count."""
+
 import random
 
 from claims.pagetext import _majority_bits, fingerprint, fingerprint_distance

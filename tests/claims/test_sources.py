@@ -1,4 +1,5 @@
 """Sources are shared by every claim that cites the same page, however its address was typed."""
+
 import pytest
 
 from claims.errors import InvalidInput
@@ -56,7 +57,9 @@ def test_anything_but_a_web_page_address_is_refused_clearly(typed):
 
 def test_two_claims_citing_one_page_share_its_source(researcher):
     first, second = ClaimFactory(), ClaimFactory()
-    a = evidence_add(claim=first, url="https://Example.com:443/enquete?utm_source=tw#top", stance=Stance.SUPPORTS, by=researcher)
+    a = evidence_add(
+        claim=first, url="https://Example.com:443/enquete?utm_source=tw#top", stance=Stance.SUPPORTS, by=researcher
+    )
     b = evidence_add(claim=second, url="https://example.com/enquete", stance=Stance.REFUTES, by=researcher)
 
     assert a.source == b.source

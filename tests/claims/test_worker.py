@@ -1,4 +1,5 @@
 """With a real Celery worker process, a throwaway Redis and a real HTTP server: checks run, and survive SIGKILL."""
+
 import re
 import time
 from datetime import timedelta
@@ -10,14 +11,16 @@ from django.db.models import Count
 
 from claims.models import Check, Flag, FlagKind, QuoteStatus, Source
 from claims.services.checking import sources_dispatch
-from claims.tasks import CHECK_HARD_LIMIT, source_check_task
-from factcheck.celery import app
+from claims.tasks import CHECK_HARD_LIMIT
 from tests.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
 from tests.factories import ClaimFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PAGE = "<html><head><title>Enquête</title></head><body><p>Pour l’instant, aucune preuve n’a été présentée.</p></body></html>"
+PAGE = (
+    "<html><head><title>Enquête</title></head>"
+    "<body><p>Pour l’instant, aucune preuve n’a été présentée.</p></body></html>"
+)
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
@@ -35,16 +38,24 @@ def test_the_default_time_limits_stay_below_the_visibility_timeout():
 def test_a_worker_checks_a_cited_page_and_sweeps_its_claims_flags(http_server, redis):
     url = http_server.route("/enquete", headers=HTML, body=PAGE.encode())
     claim = ClaimFactory()
-    evidence = EvidenceFactory(claim=claim, source=Source.objects.create(url=url, host="127.0.0.1"), quote="aucune preuve n'a été présentée")
-    dead = EvidenceFactory(claim=claim, source=Source.objects.create(url=http_server.route("/gone", status=410), host="127.0.0.1"))
-    Source.objects.filter(pk=dead.source_id).update(state="failing", consecutive_failures=2, first_failure_at=evidence.added_at - timedelta(days=2))
+    evidence = EvidenceFactory(
+        claim=claim, source=Source.objects.create(url=url, host="127.0.0.1"), quote="aucune preuve n'a été présentée"
+    )
+    dead = EvidenceFactory(
+        claim=claim, source=Source.objects.create(url=http_server.route("/gone", status=410), host="127.0.0.1")
+    )
+    Source.objects.filter(pk=dead.source_id).update(
+        state="failing", consecutive_failures=2, first_failure_at=evidence.added_at - timedelta(days=2)
+    )
 
     # Room for both checks to end before the sweep they ask for, even on a loaded machine.
     worker = Worker(redis.url, FACTCHECK_SWEEP_DELAY_SECONDS="5")
     try:
         sources_dispatch(enqueue=enqueue_into(redis.url))
         assert wait_until(lambda: Check.objects.count() == 2, timeout=60), worker.output()
-        assert wait_until(lambda: Flag.objects.filter(kind=FlagKind.EVIDENCE_LOST).exists(), timeout=20), worker.output()
+        assert wait_until(lambda: Flag.objects.filter(kind=FlagKind.EVIDENCE_LOST).exists(), timeout=20), (
+            worker.output()
+        )
         # Both checks ended within FACTCHECK_SWEEP_DELAY_SECONDS: they asked for one sweep, which covered both.
         assert wait_until(lambda: worker.output().count("succeeded") == 3, timeout=20), worker.output()
         sweeps = re.findall(r"flags_sweep_checked_task\[[-0-9a-f]+\] received", worker.output())
@@ -62,17 +73,24 @@ def test_a_worker_checks_a_cited_page_and_sweeps_its_claims_flags(http_server, r
 
 def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(http_server, redis):
     for i in range(3):
-        EvidenceFactory(source=Source.objects.create(url=http_server.route(f"/{i}", headers=HTML, body=PAGE.encode()), host="127.0.0.1"))
+        EvidenceFactory(
+            source=Source.objects.create(
+                url=http_server.route(f"/{i}", headers=HTML, body=PAGE.encode()), host="127.0.0.1"
+            )
+        )
 
     # One thread, so one connection at most; CONN_MAX_AGE as in production.
     worker = Worker(redis.url, concurrency=1, DJANGO_CONN_MAX_AGE="60")
     try:
         sources_dispatch(enqueue=enqueue_into(redis.url))
         # The three checks, and at least one sweep after them.
-        assert wait_until(lambda: Check.objects.count() == 3 and worker.output().count("succeeded") >= 4, timeout=60), worker.output()
+        assert wait_until(lambda: Check.objects.count() == 3 and worker.output().count("succeeded") >= 4, timeout=60), (
+            worker.output()
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT backend_start FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT backend_start FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             (opened,) = (row[0] for row in cursor.fetchall())
     finally:
@@ -110,6 +128,7 @@ def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, se
 
     second = Worker(redis.url, **env)
     try:
+
         def all_checked() -> bool:
             # Beat would run this every minute; here the test plays beat.
             sources_dispatch(enqueue=enqueue_into(redis.url))

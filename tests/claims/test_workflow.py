@@ -1,4 +1,5 @@
 """The workflow service: every move for every role, the evidence rules, four-eyes publishing."""
+
 import itertools
 
 import pytest
@@ -19,7 +20,13 @@ EDITOR_MOVES = RESEARCHER_MOVES | {
     (S.IN_REVIEW, S.REJECTED),
     (S.PUBLISHED, S.RESEARCHING),
 }
-ALLOWED = {"viewer": set(), "outsider": set(), "researcher": RESEARCHER_MOVES, "editor": EDITOR_MOVES, "superuser": EDITOR_MOVES}
+ALLOWED = {
+    "viewer": set(),
+    "outsider": set(),
+    "researcher": RESEARCHER_MOVES,
+    "editor": EDITOR_MOVES,
+    "superuser": EDITOR_MOVES,
+}
 PAIRS = [(frm, to) for frm, to in itertools.permutations(S, 2)]
 
 
@@ -155,7 +162,9 @@ def test_only_editors_vouch_for_quotes_and_say_why(researcher, editor):
     assert evidence.quote_override_by is None
 
 
-@pytest.mark.parametrize(("frm", "to"), [(S.DRAFT, S.REJECTED), (S.IN_REVIEW, S.REJECTED), (S.PUBLISHED, S.RESEARCHING)])
+@pytest.mark.parametrize(
+    ("frm", "to"), [(S.DRAFT, S.REJECTED), (S.IN_REVIEW, S.REJECTED), (S.PUBLISHED, S.RESEARCHING)]
+)
 def test_rejecting_and_reopening_need_a_comment(frm, to, editor, make_claim):
     claim = make_claim(frm)
     with pytest.raises(RuleViolation) as refusal:
@@ -208,7 +217,9 @@ def test_a_fact_check_being_corrected_cannot_be_deleted(editor, make_claim):
     assert type(claim).objects.filter(pk=claim.pk).exists()
 
 
-@pytest.mark.parametrize(("changes", "code"), [({"summary": ""}, "summary_required"), ({"rating": None}, "rating_required")])
+@pytest.mark.parametrize(
+    ("changes", "code"), [({"summary": ""}, "summary_required"), ({"rating": None}, "rating_required")]
+)
 def test_a_published_fact_check_is_only_edited_into_one_that_could_be_published(editor, make_claim, changes, code):
     from claims.services.claims import claim_update
 

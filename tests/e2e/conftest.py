@@ -1,4 +1,5 @@
 """A real headless Chromium (Debian's chromium and chromium-driver) driven by Selenium, a fresh profile each."""
+
 from __future__ import annotations
 
 import importlib
@@ -37,7 +38,11 @@ def desk_defaults(transactional_db: None) -> None:
         Rating.objects.get_or_create(
             slug=slug,
             defaults={
-                "label_en": label_en, "label_fr": label_fr, "colour": colour, "claimreview_value": value, "order": order
+                "label_en": label_en,
+                "label_fr": label_fr,
+                "colour": colour,
+                "claimreview_value": value,
+                "order": order,
             },
         )
     roles = importlib.import_module("claims.migrations.0003_roles").ROLES
@@ -69,9 +74,18 @@ def browser() -> Iterator[Callable[[str], webdriver.Chrome]]:
         # The system browser and driver, so that Selenium Manager never downloads anything.
         options.binary_location = str(CHROMIUM)
         for flag in (
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--window-size=1024,1000", f"--user-data-dir={profile}", f"--lang={language}",
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1024,1000",
+            f"--user-data-dir={profile}",
+            f"--lang={language}",
         ):
             options.add_argument(flag)
         # --lang alone does not set Accept-Language in headless mode; the profile preference does.

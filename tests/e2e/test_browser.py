@@ -1,4 +1,5 @@
 """End to end in a real browser: a researcher files a claim in the admin, an editor publishes it, readers see it."""
+
 from __future__ import annotations
 
 import json
@@ -114,7 +115,7 @@ def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
     wait(reader).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.factcheck h1")))
     assert re.search(rf"/factchecks/{claim_id}-deepseek-na-depense-que-six-millions", reader.current_url)
     assert reader.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-    assert reader.find_element(By.CSS_SELECTOR, "article.factcheck h1").text.strip("“”\"") == CLAIM
+    assert reader.find_element(By.CSS_SELECTOR, "article.factcheck h1").text.strip('“”"') == CLAIM
     assert reader.find_element(By.CSS_SELECTOR, ".verdict").text == "False"
     assert QUOTE in reader.find_element(By.CSS_SELECTOR, ".evidence blockquote").text
     review = claimreview_in(reader)

@@ -1,4 +1,5 @@
 """Fact-checks that went through the real desk: created, evidenced, reviewed, published, reopened."""
+
 from __future__ import annotations
 
 import datetime

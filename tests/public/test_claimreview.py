@@ -1,4 +1,5 @@
 """ClaimReview JSON-LD as the public page embeds it: the properties search engines read, with their types."""
+
 from __future__ import annotations
 
 import datetime

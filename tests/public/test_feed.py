@@ -1,4 +1,5 @@
 """The Atom feed of published and corrected fact-checks, read the way a feed reader reads it."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """The public fact-check pages: what readers can reach and what they see."""
+
 from __future__ import annotations
 
 import datetime
@@ -8,13 +9,13 @@ import re
 import pytest
 from django.utils import timezone
 
-from claims.claimreview import claimreview_for, factcheck_url
 from claims import rules
+from claims.claimreview import claimreview_for, factcheck_url
+from claims.errors import RuleViolation
 from claims.models import Claim, ClaimStatus, Evidence
 from claims.selectors import factcheck_published_version
 from claims.services.claims import claim_update
 from claims.services.evidence import evidence_add, evidence_update
-from claims.errors import RuleViolation
 from claims.services.workflow import claim_transition
 from tests.factories import ClaimFactory, EvidenceFactory, rating
 from tests.public.conftest import snapshot_of
@@ -142,7 +143,9 @@ def reopened(publish, editor):
         claim=claim,
         by=editor,
         changes={
-            "text": "Brouillon de correction en cours", "summary": "Résumé pas encore relu", "rating": rating("mixed")
+            "text": "Brouillon de correction en cours",
+            "summary": "Résumé pas encore relu",
+            "rating": rating("mixed"),
         },
     )
     evidence_update(evidence=published_evidence, by=editor, note="Note en cours de réécriture")
@@ -232,8 +235,13 @@ def test_a_claim_quoting_a_closing_script_tag_cannot_break_out_of_the_json_ld(pu
 def published_claim(*, verdict: str = "false", language: str = "fr", days_ago: int = 0, **fields):
     when = timezone.now() - datetime.timedelta(days=days_ago)
     claim = ClaimFactory(
-        status=S.PUBLISHED, rating=rating(verdict), language=language, summary="Résumé.",
-        published_at=when, first_published_at=when, **fields,
+        status=S.PUBLISHED,
+        rating=rating(verdict),
+        language=language,
+        summary="Résumé.",
+        published_at=when,
+        first_published_at=when,
+        **fields,
     )
     EvidenceFactory(claim=claim, stance="refutes")
     return claim

@@ -1,4 +1,5 @@
-"""`python manage.py issue_token USERNAME`: the API token of a desk member, created on first use; the key is the last line."""
+"""`python manage.py issue_token USERNAME`: a desk member's API token, made on first use; the key is the last line."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"The user {username!r} is inactive: an API token would not work.")
         token, created = Token.objects.get_or_create(user=user)
-        self.stdout.write(f"{'New' if created else 'Existing'} API token for {username}; send it as "
-                          "`Authorization: Token <key>`:")
+        self.stdout.write(
+            f"{'New' if created else 'Existing'} API token for {username}; send it as `Authorization: Token <key>`:"
+        )
         self.stdout.write(token.key)

@@ -1,4 +1,5 @@
 """Load the demo claims from the seed article and the demo accounts; running it again changes nothing."""
+
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--force", action="store_true", help="Load even though DEBUG is off (the demo accounts have known passwords)."
+            "--force",
+            action="store_true",
+            help="Load even though DEBUG is off (the demo accounts have known passwords).",
         )
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
