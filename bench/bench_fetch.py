@@ -271,12 +271,12 @@ def run_e2e(
     timeout: float,
     limit: int | None = None,
 ) -> E2E:
+    from claims.services.checking import sources_dispatch
     from django.conf import settings
     from django.db import connection
     from django.test.utils import override_settings
 
     from claims.models import Check, Evidence, Flag, Snapshot
-    from claims.services.checking import sources_dispatch
     from tests.celery_worker import Worker, enqueue_into
 
     effective = min(global_limit, n_hosts * per_host)
@@ -502,14 +502,14 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int, checks_per_s
 
     The timers wrap module attributes in this process only; no file changes. CPU is this process's (the client
     side), PostgreSQL's is measured apart."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     import claims.fetching as fetching
     import claims.pagetext as pagetext
     import claims.services.checking as checking
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.flags import flags_sweep_checked
     from claims.models import Source
-    from claims.services.flags import flags_sweep_checked
 
     seed_sources(n_hosts, n_pages, port)
     acc: dict[str, float] = defaultdict(float)
@@ -671,8 +671,8 @@ def explain_sweep() -> str:
     """The plans PostgreSQL picks for the statements `flags_sweep()` sends now: each is EXPLAINed instead of run."""
     from django.db import connection
 
+    from claims.flags import flags_sweep
     from claims.models import FlagKind
-    from claims.services.flags import flags_sweep
 
     notes: list[str] = []
 
@@ -719,8 +719,8 @@ def run_sweeps(sizes: list[int], timeout: int) -> list[SweepRun]:
     from django.db import OperationalError, connection
     from django.test.utils import CaptureQueriesContext
 
+    from claims.flags import flags_sweep
     from claims.models import Flag
-    from claims.services.flags import flags_sweep
 
     empty_tables()
     runs = []

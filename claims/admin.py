@@ -24,8 +24,8 @@ from claims.errors import DeskError
 from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, FlagKind, Rating, Snapshot, Source, Transition
 from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, claim_update
 from claims.services.evidence import evidence_add, evidence_delete, evidence_update
-from claims.services.sources import source_recheck_request, url_normalize
 from claims.services.workflow import claim_transition
+from claims.sources.services import source_recheck_request, url_normalize
 
 admin.site.site_header = _("factcheck claim desk")
 admin.site.site_title = _("factcheck")

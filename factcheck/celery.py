@@ -12,7 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
 
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Tasks live beside the work they run (claims/sources/tasks.py), not in one tasks module per app.
+app.autodiscover_tasks(["claims.sources"])
 
 
 @task_prerun.connect
@@ -31,6 +32,6 @@ def close_broken_or_expired_connections(sender: Any = None, **kwargs: Any) -> No
 @worker_init.connect
 def prepare_the_fetcher(**kwargs: Any) -> None:
     """In the worker's main process, before its pool forks: load what every fetch shares, once for all processes."""
-    from claims import fetching
+    from claims.sources import fetching
 
     fetching.prepare()

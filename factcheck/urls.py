@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from claims.api.views import healthz
+from factcheck.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from django.db import connection
 
 if TYPE_CHECKING:
-    from claims.services.checking import Lease
+    from claims.sources.dispatch import Lease
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,7 +78,7 @@ def database_url() -> str:
 
 def enqueue_into(broker_url: str) -> Callable[[Lease], None]:
     """What sources_dispatch calls to enqueue a check, sending it to the given broker (a throwaway redis)."""
-    from claims.tasks import source_check_task
+    from claims.sources.tasks import source_check_task
     from factcheck.celery import app
 
     def enqueue(lease: Lease) -> None:

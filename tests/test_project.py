@@ -74,7 +74,7 @@ def test_compose_runs_web_worker_and_beat_from_one_django_block():
 def test_a_task_run_in_the_callers_process_leaves_the_callers_transaction_open():
     """The worker closes old database connections around each task; a task run eagerly must not close the caller's."""
     from claims.models import Source
-    from claims.tasks import flags_sweep_checked_task
+    from claims.sources.tasks import flags_sweep_checked_task
 
     source = Source.objects.create(url="https://example.org/a", host="example.org", sweep_pending=True)
     flags_sweep_checked_task.apply()

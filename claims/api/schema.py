@@ -1,8 +1,169 @@
-"""OpenAPI post-processing: the refusals every operation can give, so the schema says what the API really does."""
+"""The API's OpenAPI description: each operation's summary and answers, and the refusals every operation can give."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+
+from claims.api.serializers import (
+    CheckSerializer,
+    ClaimInputSerializer,
+    ClaimSerializer,
+    ErrorSerializer,
+    EvidenceInputSerializer,
+    EvidenceSerializer,
+    EvidenceUpdateSerializer,
+    HistoryEntrySerializer,
+    SourceSerializer,
+    TransitionInputSerializer,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag you read (e.g. "12-3"): the change is refused with 412 if the claim changed since.',
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description='The claim\'s version, such as "12-3": send it back in If-Match.',
+)
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+COMMON_CLAIM_ERRORS = {403: error("Your role does not allow this."), 404: error("No such claim.")}
+STALE = error("The claim changed since the ETag you sent.")
+
+claim_schema = extend_schema_view(
+    list=extend_schema(
+        summary="Claims", responses={200: ClaimSerializer(many=True), 400: error("A filter is not valid.")}
+    ),
+    retrieve=extend_schema(
+        summary="A claim with its evidence, their sources' state and its open flags; carries an ETag",
+        parameters=[ETAG],
+    ),
+    create=extend_schema(
+        summary="Create a claim (in draft)",
+        request=ClaimInputSerializer,
+        parameters=[ETAG],
+        responses={
+            201: ClaimSerializer,
+            400: error("Some fields are not valid."),
+            403: error("Your role cannot create claims."),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Edit a claim",
+        request=ClaimInputSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: ClaimSerializer, 400: error("Some fields are not valid."), **COMMON_CLAIM_ERRORS, 412: STALE},
+    ),
+    destroy=extend_schema(
+        summary="Delete an unpublished claim",
+        parameters=[IF_MATCH],
+        responses={
+            204: None,
+            400: error("If-Match is not an ETag."),
+            **COMMON_CLAIM_ERRORS,
+            409: error("A published fact-check cannot be deleted."),
+            412: STALE,
+        },
+    ),
+    transitions=extend_schema(
+        summary="Move a claim through the workflow",
+        request=TransitionInputSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: ClaimSerializer,
+            400: error("Some fields are not valid."),
+            **COMMON_CLAIM_ERRORS,
+            409: error("A workflow rule refuses the move; `code` names the rule."),
+            412: STALE,
+        },
+    ),
+    history=extend_schema(
+        summary="The claim's history, newest first: edits of the claim and its evidence, and workflow moves",
+        responses={200: HistoryEntrySerializer(many=True), **COMMON_CLAIM_ERRORS},
+    ),
+    claimreview=extend_schema(
+        summary="ClaimReview JSON-LD of a published fact-check (public)",
+        description="Anyone may read it, as on the public fact-check page. Claims that are not published: 404.",
+        responses={
+            (200, "application/ld+json"): OpenApiResponse(OpenApiTypes.OBJECT, description="schema.org ClaimReview"),
+            (404, "application/ld+json"): error("No published fact-check with this id."),
+            (404, "application/json"): error("No published fact-check with this id."),
+        },
+    ),
+    evidence=[
+        extend_schema(
+            methods=["GET"],
+            summary="The claim's evidence, with their sources' state",
+            responses={200: EvidenceSerializer(many=True), **COMMON_CLAIM_ERRORS},
+        ),
+        extend_schema(
+            methods=["POST"],
+            summary="Cite a page for the claim; the page's source is created or reused, and checked soon",
+            request=EvidenceInputSerializer,
+            responses={
+                201: EvidenceSerializer,
+                400: error("Some fields are not valid, such as the URL."),
+                **COMMON_CLAIM_ERRORS,
+            },
+        ),
+    ],
+)
+
+evidence_schema = extend_schema_view(
+    retrieve=extend_schema(summary="One piece of evidence"),
+    partial_update=extend_schema(
+        summary="Change what a piece of evidence cites or says; editors may vouch for its quote",
+        request=EvidenceUpdateSerializer,
+        responses={
+            200: EvidenceSerializer,
+            400: error("Some fields are not valid."),
+            403: error("Your role cannot change this evidence."),
+            404: error("No such evidence."),
+            409: error("A rule refuses the change."),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Remove a piece of evidence",
+        responses={204: None, 403: error("Your role cannot remove this evidence."), 404: error("No such evidence.")},
+    ),
+)
+
+source_schema = extend_schema_view(
+    list=extend_schema(
+        summary="Cited sources", responses={200: SourceSerializer(many=True), 400: error("A filter is not valid.")}
+    ),
+    retrieve=extend_schema(summary="A cited source", responses={200: SourceSerializer, 404: error("No such source.")}),
+    checks=extend_schema(
+        summary="The source's checks (fetch attempts), newest first",
+        responses={200: CheckSerializer(many=True), 404: error("No such source.")},
+    ),
+    recheck=extend_schema(
+        summary="Ask for the source to be checked now",
+        request=None,
+        responses={
+            202: OpenApiResponse(SourceSerializer, description="Accepted: the source is due now."),
+            403: error("Your role cannot ask for a check."),
+            404: error("No such source."),
+        },
+    ),
+)
+
+rating_schema = extend_schema_view(list=extend_schema(summary="The verdict scale, in order"))
+
+
+# --- Post-processing: what every operation may answer -------------------------------------------
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 

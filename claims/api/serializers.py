@@ -21,7 +21,7 @@ from claims.models import (
     Stance,
     language_code_validator,
 )
-from claims.services.sources import MAX_URL_LENGTH
+from claims.sources.services import MAX_URL_LENGTH
 
 User = get_user_model()
 

@@ -14,9 +14,9 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from claims import selectors
 from claims.claimreview import factcheck_url
-from claims.selectors import PublishedFactCheck
+from claims.public import selectors
+from claims.public.selectors import PublishedFactCheck
 
 FEED_LENGTH = 50
 

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from claims import selectors
 from claims.claimreview import claimreview_for, factcheck_url
 from claims.models import Claim, Rating, Snapshot
+from claims.public import selectors
 
 FACTCHECKS_PER_PAGE = 20
 

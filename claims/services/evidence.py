@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from claims import rules
 from claims.errors import InvalidInput, NotAllowed, RuleViolation
 from claims.models import Claim, Evidence, QuoteStatus, Source, Stance
-from claims.services.checking import source_check_request
 from claims.services.claims import claim_lock, claim_touch
-from claims.services.sources import source_for_url
+from claims.sources.services import source_check_request, source_for_url
 
 
 def _check_may_edit(by: AbstractBaseUser, claim: Claim, action: str) -> None:

@@ -372,9 +372,9 @@ def test_researchers_and_editors_ask_for_a_check_now(client, users, role, allowe
 def test_editors_see_and_change_the_background_schedules(client, users, role, status):
     from django_celery_beat.models import PeriodicTask
 
-    dispatch = PeriodicTask.objects.get(task="claims.tasks.sources_dispatch_task")
+    dispatch = PeriodicTask.objects.get(task="claims.sources.tasks.sources_dispatch_task")
     assert (dispatch.interval.every, dispatch.interval.period, dispatch.enabled) == (1, "minutes", True)
-    assert PeriodicTask.objects.get(task="claims.tasks.flags_sweep_task").interval.every == 10
+    assert PeriodicTask.objects.get(task="claims.sources.tasks.flags_sweep_task").interval.every == 10
     response = login(client, users[role]).get(
         reverse("admin:django_celery_beat_periodictask_change", args=[dispatch.pk])
     )

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from claims.flags import flags_sweep, flags_sweep_checked
 from claims.models import ClaimStatus, Flag, FlagKind, QuoteStatus, Source, SourceState, Stance
-from claims.services.flags import flags_sweep, flags_sweep_checked
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from claims import rules
 from claims.claimreview import claimreview_for, factcheck_url
 from claims.errors import RuleViolation
 from claims.models import Claim, ClaimStatus, Evidence
-from claims.selectors import factcheck_published_version
+from claims.public.selectors import factcheck_published_version
 from claims.services.claims import claim_update
 from claims.services.evidence import evidence_add, evidence_update
 from claims.services.workflow import claim_transition

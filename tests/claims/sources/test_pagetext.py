@@ -2,7 +2,7 @@
 
 import random
 
-from claims.pagetext import _majority_bits, fingerprint, fingerprint_distance
+from claims.sources.pagetext import _majority_bits, fingerprint, fingerprint_distance
 
 
 def test_majority_bits_counts_every_bit_position_like_a_plain_count():

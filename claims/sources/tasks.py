@@ -1,4 +1,4 @@
-"""Celery tasks: thin doors that take ids, load fresh rows through the services, and never pass model instances."""
+"""The watch's Celery tasks: thin doors that take ids, load fresh rows through its services, never model instances."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError
 
-from claims.services.checking import Lease, source_fetch, source_record, sources_dispatch, sources_rest_uncited
-from claims.services.flags import flags_sweep, flags_sweep_checked
+from claims.flags import flags_sweep, flags_sweep_checked
+from claims.sources.check import source_fetch, source_record
+from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncited
 
 # A check's fetch is bounded by FACTCHECK_FETCH_TOTAL_TIMEOUT; the limits leave room for extraction and storage
 # and stay far below the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), so that a running check is not

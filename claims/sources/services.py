@@ -1,4 +1,4 @@
-"""Cited sources: one row per normalized URL, whoever cites it and however they typed it."""
+"""Writes on cited sources: one row per normalized URL however it was typed, and checks asked for now."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import rules
 from claims.errors import InvalidInput, NotAllowed
 from claims.models import Source
-from claims.services.checking import source_check_request
+from claims.sources.tasks import sources_dispatch_task
 
 MAX_URL_LENGTH = 2000
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -80,6 +82,17 @@ def source_for_url(*, url: str) -> Source:
         url=normalized, defaults={"host": urlsplit(normalized).hostname or ""}
     )
     return source
+
+
+def source_check_request(*, source_id: int) -> None:
+    """Ask for a check of this source now: it becomes due (unless a check is under way) and, once the
+    transaction commits, a dispatch runs instead of waiting for the next minute's."""
+    now = timezone.now()
+    Source.objects.filter(pk=source_id).filter(Q(lease_token__isnull=True) | Q(next_check_at__lte=now)).update(
+        next_check_at=now
+    )
+    # Robust and without retries: if the broker is down, the source is due anyway and beat's next dispatch takes it.
+    transaction.on_commit(lambda: sources_dispatch_task.apply_async(retry=False), robust=True)
 
 
 @transaction.atomic

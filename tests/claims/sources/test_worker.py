@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import Count
 
 from claims.models import Check, Flag, FlagKind, QuoteStatus, Source
-from claims.services.checking import sources_dispatch
-from claims.tasks import CHECK_HARD_LIMIT
+from claims.sources.dispatch import sources_dispatch
+from claims.sources.tasks import CHECK_HARD_LIMIT
 from tests.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
 from tests.factories import ClaimFactory, EvidenceFactory
 

@@ -10,8 +10,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from claims import fetching
-from claims.fetching import _Rules, address_refusal, fetch
+from claims.sources import fetching
+from claims.sources.fetching import _Rules, address_refusal, fetch
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 PAGE = b"<!doctype html><html><head><title>Budget</title></head><body><p>Le budget a doubl\xc3\xa9.</p></body></html>"

@@ -1,14 +1,10 @@
-"""Text of fetched pages: what a reader sees, the article trafilatura extracts, quote matching, the fingerprint."""
+"""Text once read from a page: the form quotes are compared in, quote matching, hashes and the fingerprint."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
-
-import lxml.html
-import trafilatura
-from lxml import etree
 
 # Characters that differ between how a page prints a passage and how a researcher types it, and what they become.
 # Regular expressions rather than str.translate: a mapping of a few characters is much slower on long pages.
@@ -17,50 +13,6 @@ _DASHES = re.compile("[‐‑‒–—―−]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width spaces and joiners
 # French typography puts a (non-breaking) space before these; typed quotes often do not.
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" (?=[!?:;,.)\]])")
-
-_INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"}
-_BLOCK_TAGS = {
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "td",
-    "th",
-    "tr",
-    "ul",
-    "title",
-    "button",
-    "label",
-    "option",
-    "summary",
-    "details",
-}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -80,53 +32,6 @@ def quote_found(quote: str, normalized_page: str) -> bool:
     """
     wanted = normalize(quote)
     return bool(wanted) and wanted in normalized_page
-
-
-def _parse(html: str) -> lxml.html.HtmlElement | None:
-    try:
-        return lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
-
-
-def visible_text(html: str) -> str:
-    """All the text a reader of the page sees: headings, body, captions, sidebars; not scripts, styles, hidden parts."""
-    root = _parse(html)
-    if root is None:
-        return ""
-    title = root.findtext(".//title") or ""
-    unseen = [
-        element
-        for element in root.iter()
-        if not isinstance(element.tag, str)  # comments and processing instructions
-        or element.tag in _INVISIBLE_TAGS
-        or element.get("hidden") is not None
-        or _HIDDEN_STYLE.search(element.get("style") or "")
-    ]
-    for element in unseen:
-        if element.getparent() is not None:
-            element.drop_tree()
-    for element in root.iter(*_BLOCK_TAGS):
-        # Block elements separate words even when the markup has no space between them.
-        element.tail = "\n" + (element.tail or "")
-        element.text = "\n" + (element.text or "")
-    body = "".join(root.itertext())
-    return " ".join(f"{title}\n{body}".split())
-
-
-def article(html: str) -> tuple[str, str]:
-    """The page's title and main text as trafilatura extracts them; the visible text when it finds no article."""
-    # Fast: without trafilatura's backup extractors, a third of its time. Quotes are looked for in all the
-    # visible text, not in this extract; the extract is what the snapshot keeps and the fingerprint compares.
-    document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, fast=True
-    )
-    title = (getattr(document, "title", None) or "").strip() if document is not None else ""
-    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if not title:
-        root = _parse(html)
-        title = (root.findtext(".//title") or "").strip() if root is not None else ""
-    return title[:500], text or visible_text(html)
 
 
 def sha256(data: bytes | str) -> str:

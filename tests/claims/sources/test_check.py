@@ -11,21 +11,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Check, CheckOutcome, Evidence, Snapshot, Source, SourceState, Stance
-from claims.services.checking import (
-    Lease,
-    source_check,
-    source_fetch,
-    source_record,
-    sources_dispatch,
-    sources_rest_uncited,
-)
+from claims.sources.check import source_check, source_fetch, source_record
+from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncited
 from tests.celery_worker import wait_until
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 # The seed article: the kind of page the newsroom cites.
-ARTICLE = (Path(__file__).resolve().parents[1] / "data" / "seed-article.txt").read_text(encoding="utf-8")
+ARTICLE = (Path(__file__).resolve().parents[2] / "data" / "seed-article.txt").read_text(encoding="utf-8")
 PARAGRAPHS = [p for p in ARTICLE.split("\n") if p.strip()]
 
 

@@ -5,7 +5,7 @@ import pytest
 from claims.errors import InvalidInput
 from claims.models import Source, Stance
 from claims.services.evidence import evidence_add
-from claims.services.sources import url_normalize
+from claims.sources.services import url_normalize
 from tests.factories import ClaimFactory
 
 

@@ -1,0 +1,244 @@
+"""Reads for readers: the published fact-checks as last published, with their evidence and corrections."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import BigIntegerField, Case, CharField, F, Field, OuterRef, Q, QuerySet, Subquery, When
+
+from claims import rules
+from claims.models import Claim, ClaimStatus, Evidence, Rating, Snapshot, Source, Transition
+
+# The transitions that reopened a published fact-check.
+REOPENING = Q(from_status=rules.REOPEN[0], to_status=rules.REOPEN[1])
+
+Model = TypeVar("Model", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class PublishedFactCheck:
+    """A fact-check as readers see it: the claim as last published, and whether a correction is under way."""
+
+    # For a fact-check being corrected: rebuilt from its last history row as published (unsaved; not the draft).
+    claim: Claim
+    being_corrected: bool
+    correction_note: str = ""
+    # When a fact-check being corrected was reopened: its evidence is shown as it stood then, background
+    # checks and editors' corrections made while it was published included.
+    reopened_at: datetime | None = None
+
+    @property
+    def first_published_at(self) -> datetime:
+        return self.claim.first_published_at or self.claim.published_at  # type: ignore[return-value]
+
+    @property
+    def published_at(self) -> datetime:
+        return self.claim.published_at or self.claim.first_published_at  # type: ignore[return-value]
+
+    @property
+    def corrected(self) -> bool:
+        """Published again after a correction, or being corrected now."""
+        return self.being_corrected or self.published_at != self.first_published_at
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One reopening of a published fact-check: its note, and when the corrected version was published."""
+
+    reopened_at: datetime
+    note: str
+    republished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FactCheckPage:
+    """Everything a fact-check's public page shows."""
+
+    factcheck: PublishedFactCheck
+    evidence: list[Evidence]
+    corrections: list[Correction]
+
+
+def factchecks_public() -> QuerySet[Claim]:
+    """The claims readers may see, newest publication first: published ones, and those reopened for a correction.
+
+    Claims never published (drafts, rejected ones, those in research or review) are not; a fact-check once
+    published can no longer be rejected (rules.may_be_rejected).
+    """
+    return (
+        Claim.objects.filter(
+            Q(status=ClaimStatus.PUBLISHED) | Q(status__in=rules.BEING_CORRECTED, first_published_at__isnull=False)
+        )
+        .select_related("rating")
+        .order_by("-published_at", "-id")
+    )
+
+
+def factchecks_filter(claims: QuerySet[Claim], *, rating: str = "", language: str = "") -> QuerySet[Claim]:
+    """Public fact-checks by their published verdict (a rating slug) and language, not a correction in progress's."""
+    if not rating and not language:
+        return claims
+    last_publication = Claim.history.filter(id=OuterRef("pk"), status=ClaimStatus.PUBLISHED).order_by(
+        "-history_date", "-history_id"
+    )
+
+    def as_published(field: str, output_field: Field[Any, Any]) -> Case:
+        return Case(
+            When(status=ClaimStatus.PUBLISHED, then=F(field)),
+            default=Subquery(last_publication.values(field)[:1]),
+            output_field=output_field,
+        )
+
+    if rating:
+        claims = claims.alias(published_rating_id=as_published("rating_id", BigIntegerField())).filter(
+            published_rating_id__in=Rating.objects.filter(slug=rating).values("pk")
+        )
+    if language:
+        claims = claims.alias(published_language=as_published("language", CharField())).filter(
+            published_language=language
+        )
+    return claims
+
+
+def _as_recorded(model: type[Model], record: Any) -> Model:
+    """The row as a history record kept it, unsaved.
+
+    Built field by field rather than with `record.instance`, which queries the live row for the fields the history
+    leaves out (a claim's `updated_at`), once per record.
+    """
+    return model(**{field.attname: getattr(record, field.attname) for field in record.tracked_fields})
+
+
+def factchecks_published_versions(claims: Sequence[Claim]) -> list[PublishedFactCheck]:
+    """The published version of each public claim, in order; two queries at most, whatever their number.
+
+    A published claim is shown as it stands. A claim being corrected is shown as it was at its last publication,
+    with the note its editor gave when reopening it.
+    """
+    reopened = [claim.pk for claim in claims if claim.status in rules.BEING_CORRECTED]
+    records: dict[int, Any] = {}
+    reopenings: dict[int, Transition] = {}
+    if reopened:
+        history = Claim.history.filter(id__in=reopened, status=ClaimStatus.PUBLISHED).select_related("rating")
+        records = {record.id: record for record in history.latest_of_each()}
+        for reopening in Transition.objects.filter(REOPENING, claim_id__in=reopened).order_by("at", "id"):
+            reopenings[reopening.claim_id] = reopening  # The latest reopening wins.
+    versions = []
+    for claim in claims:
+        if claim.pk in records:
+            record, reopening = records[claim.pk], reopenings.get(claim.pk)
+            as_published = _as_recorded(Claim, record)
+            as_published.rating = record.rating
+            versions.append(
+                PublishedFactCheck(
+                    claim=as_published,
+                    being_corrected=True,
+                    correction_note=reopening.comment if reopening else "",
+                    reopened_at=reopening.at if reopening else record.history_date,
+                )
+            )
+        else:
+            versions.append(PublishedFactCheck(claim=claim, being_corrected=False))
+    return versions
+
+
+def factcheck_published_version(claim: Claim) -> PublishedFactCheck:
+    return factchecks_published_versions([claim])[0]
+
+
+def _evidence_when_reopened(factchecks: Iterable[PublishedFactCheck]) -> dict[int, list[Evidence]]:
+    """The evidence of each fact-check being corrected as it stood when it was reopened (unsaved rows, without their
+    sources), per claim, oldest first; one query, whatever their number."""
+    reopened_at = {item.claim.pk: item.reopened_at for item in factchecks if item.reopened_at is not None}
+    if not reopened_at:
+        return {}
+    records = Evidence.history.filter(claim_id__in=reopened_at).order_by("history_date", "history_id")
+    # As simple-history's as_of(): the last record of each piece of evidence by then, unless it was a deletion.
+    latest: dict[int, Any] = {}
+    for record in records:
+        if record.history_date <= reopened_at[record.claim_id]:
+            latest[record.id] = record
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for record in latest.values():
+        if record.history_type != "-":
+            evidence[record.claim_id].append(_as_recorded(Evidence, record))
+    for items in evidence.values():
+        items.sort(key=lambda item: (item.added_at, item.pk))
+    return evidence
+
+
+def factcheck_evidence(factcheck: PublishedFactCheck) -> list[Evidence]:
+    """The evidence of a fact-check as published, with their sources and snapshots (without their captured bodies)."""
+    claim = factcheck.claim
+    if factcheck.reopened_at is None:
+        return list(
+            Evidence.objects.filter(claim=claim)
+            .select_related("source", "snapshot", "cited_snapshot")
+            .defer("snapshot__raw_body", "snapshot__text", "cited_snapshot__raw_body", "cited_snapshot__text")
+            .order_by("added_at", "id")
+        )
+    # The evidence as it stood when the fact-check was reopened, not as the desk is reworking it.
+    evidence = _evidence_when_reopened([factcheck]).get(claim.pk, [])
+    sources = Source.objects.in_bulk({e.source_id for e in evidence})
+    snapshot_ids = {e.snapshot_id for e in evidence} | {e.cited_snapshot_id for e in evidence}
+    snapshots = Snapshot.objects.defer("raw_body", "text").in_bulk(snapshot_ids - {None})
+    shown = []
+    for item in evidence:
+        if item.source_id not in sources:
+            continue  # A source can only go once nothing cites it any more.
+        item.source = sources[item.source_id]
+        item.snapshot = snapshots.get(item.snapshot_id)
+        item.cited_snapshot = snapshots.get(item.cited_snapshot_id)
+        shown.append(item)
+    return shown
+
+
+def factcheck_corrections(claim: Claim) -> list[Correction]:
+    """Each reopening of a fact-check, oldest first, with its correction note and the publication that closed it."""
+    corrections: list[Correction] = []
+    moves = claim.transitions.filter(REOPENING | Q(to_status=ClaimStatus.PUBLISHED)).order_by("at", "id")
+    for move in moves:
+        if move.to_status == ClaimStatus.RESEARCHING:
+            corrections.append(Correction(reopened_at=move.at, note=move.comment, republished_at=None))
+        elif corrections and corrections[-1].republished_at is None:
+            last = corrections[-1]
+            corrections[-1] = Correction(reopened_at=last.reopened_at, note=last.note, republished_at=move.at)
+    return corrections
+
+
+def factcheck_public(claim_id: int) -> PublishedFactCheck:
+    """A public fact-check as last published; Claim.DoesNotExist if it is not public."""
+    return factcheck_published_version(factchecks_public().get(pk=claim_id))
+
+
+def factcheck_page(factcheck: PublishedFactCheck) -> FactCheckPage:
+    """A public fact-check with its evidence and corrections, as last published."""
+    return FactCheckPage(
+        factcheck=factcheck,
+        evidence=factcheck_evidence(factcheck),
+        corrections=factcheck_corrections(factcheck.claim),
+    )
+
+
+def factcheck_snapshot(snapshot_id: int) -> Snapshot:
+    """A snapshot that a public fact-check cites (as published); Snapshot.DoesNotExist for any other.
+
+    A fixed number of queries, however many fact-checks being corrected once cited it.
+    """
+    snapshot = Snapshot.objects.select_related("source").defer("raw_body").get(pk=snapshot_id)
+    cites = Q(snapshot_id=snapshot_id) | Q(cited_snapshot_id=snapshot_id)
+    if Evidence.objects.filter(cites, claim__status=ClaimStatus.PUBLISHED).exists():
+        return snapshot
+    # A fact-check being corrected shows the evidence it was published with, which may since have changed.
+    cited_once = Evidence.history.filter(cites).values("claim_id")
+    being_corrected = factchecks_public().filter(status__in=rules.BEING_CORRECTED, pk__in=cited_once)
+    published = _evidence_when_reopened(factchecks_published_versions(list(being_corrected)))
+    for evidence in published.values():
+        if any(snapshot_id in (item.snapshot_id, item.cited_snapshot_id) for item in evidence):
+            return snapshot
+    raise Snapshot.DoesNotExist(f"Snapshot {snapshot_id} is not cited by any public fact-check.")
