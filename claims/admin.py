@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -30,6 +31,18 @@ from claims.sources.services import source_recheck_request, url_normalize
 admin.site.site_header = _("factcheck claim desk")
 admin.site.site_title = _("factcheck")
 admin.site.index_title = _("The claim desk")
+
+# The button each move gets on the claim's page, named for what the person does.
+MOVE_LABELS = {
+    (ClaimStatus.DRAFT, ClaimStatus.RESEARCHING): _("Start research"),
+    (ClaimStatus.RESEARCHING, ClaimStatus.IN_REVIEW): _("Send to review"),
+    (ClaimStatus.IN_REVIEW, ClaimStatus.RESEARCHING): _("Send back to research"),
+    (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED): _("Publish"),
+    (ClaimStatus.DRAFT, ClaimStatus.REJECTED): _("Reject"),
+    (ClaimStatus.RESEARCHING, ClaimStatus.REJECTED): _("Reject"),
+    (ClaimStatus.IN_REVIEW, ClaimStatus.REJECTED): _("Reject"),
+    rules.REOPEN: _("Reopen for a correction"),
+}
 
 STATUS_COLOURS = {
     ClaimStatus.DRAFT: "#6e7781",
@@ -277,7 +290,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
         return rules.can_edit_claim(request.user, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
-        return rules.can_delete_claim(request.user, obj)
+        # The role only: a published fact-check is refused by its rule, with the rule's words (delete_view).
+        return rules.can_delete_claims(request.user)
 
     def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> list[tuple[Any, dict[str, Any]]]:
         if obj is None or not self.has_change_permission(request, obj):
@@ -313,8 +327,31 @@ class ClaimAdmin(SimpleHistoryAdmin):
         claim_delete(claim=obj, by=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        # All or none: changelist_view rolls back when one of them is refused.
         for claim in queryset:
             claim_delete(claim=claim, by=request.user)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        claim = self.get_object(request, unquote(object_id))
+        if claim is not None:
+            try:
+                rules.check_may_be_deleted(claim)
+            except DeskError as refusal:
+                # Not even the confirmation page: the rule says no, as the API does (409).
+                self.message_user(request, refusal.message, messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        try:
+            # Actions run in one transaction: a refused deletion leaves the others, and their log entries, undone.
+            with transaction.atomic():
+                return super().changelist_view(request, extra_context)
+        except DeskError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_related(self, request: HttpRequest, form: ClaimForm, formsets: list[Any], change: bool) -> None:
         # Tags were saved by the service; evidence goes through save_formset.
@@ -381,8 +418,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
     ) -> TemplateResponse:
         if obj is not None:
             context["moves"] = [
-                (to, rules.MOVE_LABELS[(ClaimStatus(obj.status), to)]) for to in rules.moves_for(request.user, obj)
+                (to, MOVE_LABELS[(ClaimStatus(obj.status), to)]) for to in rules.moves_for(request.user, obj)
             ]
+            context["show_delete"] = rules.may_be_deleted(obj)
             context["transition_url"] = reverse("admin:claims_claim_transition", args=[obj.pk])
             context["open_flags"] = obj.open_flags  # prefetched by selectors.claim_list()
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -1,12 +1,17 @@
-"""The desk's rules in one place: who may do what, the workflow's moves, and what a claim needs to move on."""
+"""The desk's rules in one place: who may do what, the workflow's moves, and what a claim needs to move on.
+
+Each rule has one answer: a `can_…`/`may_…` question for the doors that only offer what is allowed (buttons, fields),
+and a `check_…` that raises the rule's one DeskError (one code, one message) for the services and the API, which
+turn it into one status code.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from claims.errors import RuleViolation
+from claims.errors import NotAllowed, RuleViolation
 from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance
 
 User = AbstractBaseUser | AnonymousUser
@@ -36,17 +41,128 @@ MOVES: dict[tuple[ClaimStatus, ClaimStatus], str] = {
 # Moves that must say why: a rejection, and a reopening (its comment is the published correction note).
 COMMENT_REQUIRED = {(S.DRAFT, S.REJECTED), (S.RESEARCHING, S.REJECTED), (S.IN_REVIEW, S.REJECTED), REOPEN}
 
-# The button each move gets in the admin, named for what the person does.
-MOVE_LABELS = {
-    (S.DRAFT, S.RESEARCHING): _("Start research"),
-    (S.RESEARCHING, S.IN_REVIEW): _("Send to review"),
-    (S.IN_REVIEW, S.RESEARCHING): _("Send back to research"),
-    (S.IN_REVIEW, S.PUBLISHED): _("Publish"),
-    (S.DRAFT, S.REJECTED): _("Reject"),
-    (S.RESEARCHING, S.REJECTED): _("Reject"),
-    (S.IN_REVIEW, S.REJECTED): _("Reject"),
-    REOPEN: _("Reopen for a correction"),
-}
+
+def _denied(message: str) -> NotAllowed:
+    return NotAllowed("permission_denied", message)
+
+
+# --- Reading the desk ---------------------------------------------------------------------------
+
+
+def can_read_desk(user: User) -> bool:
+    """Viewers, researchers, editors and superusers read the desk; accounts without a role do not."""
+    return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
+
+
+def check_may_read_desk(user: User) -> None:
+    if not can_read_desk(user):
+        raise _denied(gettext("Your account has no role on the claim desk (viewer, researcher or editor)."))
+
+
+# --- Claims -------------------------------------------------------------------------------------
+
+
+def was_published(claim: Claim) -> bool:
+    """Once published, a fact-check stays public (as last published) even while it is reopened for a correction."""
+    return claim.first_published_at is not None or claim.status == ClaimStatus.PUBLISHED
+
+
+def can_create_claim(user: User) -> bool:
+    return user.has_perm("claims.add_claim")
+
+
+def check_may_create_claim(user: User) -> None:
+    if not can_create_claim(user):
+        raise _denied(gettext("Your role cannot create claims."))
+
+
+def can_edit_claim(user: User, claim: Claim | None) -> bool:
+    """Researchers edit unpublished claims; editors also correct published ones. `claim` None: any claim."""
+    if claim is None:
+        return user.has_perm("claims.change_claim")
+    if claim.status == ClaimStatus.PUBLISHED:
+        return user.has_perm("claims.correct_published_claim")
+    return user.has_perm("claims.change_claim")
+
+
+def check_may_edit_claim(user: User, claim: Claim | None) -> None:
+    if can_edit_claim(user, claim):
+        return
+    if claim is None:
+        raise _denied(gettext("Your role cannot edit claims."))
+    status = claim.get_status_display().lower()
+    raise _denied(gettext("Your role cannot edit a claim that is %(status)s.") % {"status": status})
+
+
+def can_delete_claims(user: User) -> bool:
+    """Editors delete claims (those never published: see may_be_deleted)."""
+    return user.has_perm("claims.delete_claim")
+
+
+def may_be_deleted(claim: Claim) -> bool:
+    """A published fact-check stays public: it is reopened for a correction, never deleted."""
+    return not was_published(claim)
+
+
+def check_may_delete_claims(user: User) -> None:
+    if not can_delete_claims(user):
+        raise _denied(gettext("Your role cannot delete claims."))
+
+
+def check_may_be_deleted(claim: Claim) -> None:
+    if not may_be_deleted(claim):
+        raise RuleViolation(
+            "published_claim_not_deletable",
+            gettext(
+                "A fact-check that was published cannot be deleted: readers can still see it. "
+                "Reopen it for a correction instead."
+            ),
+        )
+
+
+def check_deletable(user: User, claim: Claim) -> None:
+    """The rule first, then the role: a published fact-check is refused alike to every role that could delete."""
+    check_may_be_deleted(claim)
+    check_may_delete_claims(user)
+
+
+def check_publishable(claim: Claim) -> None:
+    """What readers may see: the review's conditions, a summary, and every quote found or vouched for by an editor."""
+    check_ready_for_review(claim)
+    if not claim.summary.strip():
+        raise RuleViolation("summary_required", gettext("Write the summary readers will see before publishing."))
+    unverified = (
+        claim.evidence.exclude(quote="")
+        .exclude(quote_status=QuoteStatus.FOUND)
+        .filter(quote_override_by__isnull=True)
+        .select_related("source")
+    )
+    if unverified:
+        urls = ", ".join(evidence.source.url for evidence in unverified)
+        raise RuleViolation(
+            "quote_not_verified",
+            gettext(
+                "Every quote must be found on its page, or vouched for by an editor with a reason. Not yet: %(urls)s."
+            )
+            % {"urls": urls},
+        )
+
+
+def check_ready_for_review(claim: Claim) -> None:
+    """A claim goes to review with a rating and, unless it is rated unproven, evidence that supports or refutes it."""
+    if claim.rating is None:
+        raise RuleViolation("rating_required", gettext("Set a rating before sending the claim to review."))
+    if (
+        claim.rating.slug != Rating.UNPROVEN
+        and not claim.evidence.filter(stance__in=[Stance.SUPPORTS, Stance.REFUTES]).exists()
+    ):
+        raise RuleViolation(
+            "decisive_evidence_required",
+            gettext("Attach at least one piece of evidence that supports or refutes the claim, or rate it unproven."),
+        )
+
+
+# --- The workflow -------------------------------------------------------------------------------
 
 
 def move_permission(from_status: str, to_status: str) -> str | None:
@@ -72,39 +188,57 @@ def may_be_rejected(claim: Claim) -> bool:
     return not was_published(claim)
 
 
-def can_read_desk(user: User) -> bool:
-    """Viewers, researchers, editors and superusers read the desk; accounts without a role do not."""
-    return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
+def check_may_move_claims(user: User) -> None:
+    """Every move takes at least the right to edit claims; which moves a role may make, check_move says."""
+    if not can_edit_claim(user, None):
+        raise _denied(gettext("Your role cannot move claims through the workflow."))
 
 
-def can_create_claim(user: User) -> bool:
-    return user.has_perm("claims.add_claim")
+def check_four_eyes(claim: Claim, by: User) -> None:
+    """Whoever last sent a claim to review does not publish it: someone else sees the verdict first."""
+    if not settings.FACTCHECK_FOUR_EYES:
+        return
+    sent_to_review = claim.transitions.filter(to_status=ClaimStatus.IN_REVIEW).order_by("-at", "-id").first()
+    if sent_to_review is not None and sent_to_review.by_id == by.pk:
+        raise RuleViolation(
+            "four_eyes",
+            gettext("You sent this claim to review, so someone else must publish it (four-eyes rule)."),
+        )
 
 
-def can_request_check(user: User) -> bool:
-    """Asking for a source to be checked now is for those who maintain evidence."""
-    return can_edit_evidence(user, None, "change")
+def check_move(claim: Claim, to: ClaimStatus, by: User, comment: str) -> None:
+    """May `by` move this claim (as it stands, locked) to `to` with this comment? The rule that refuses says why."""
+    frm = ClaimStatus(claim.status)
+    if frm == to:
+        raise RuleViolation("already_there", gettext("The claim is already %(status)s.") % {"status": to.label.lower()})
+    permission = move_permission(frm, to)
+    if permission is None:
+        possible = [str(t.label).lower() for (f, t) in MOVES if f == frm]
+        raise RuleViolation(
+            "transition_not_allowed",
+            gettext("A claim that is %(frm)s cannot become %(to)s. It can become: %(possible)s.")
+            % {"frm": frm.label.lower(), "to": to.label.lower(), "possible": ", ".join(possible) or "-"},
+        )
+    if not by.has_perm(permission):
+        raise _denied(
+            gettext("Your role cannot move a claim from %(frm)s to %(to)s; an editor can.")
+            % {"frm": frm.label.lower(), "to": to.label.lower()}
+        )
+    if (frm, to) in COMMENT_REQUIRED and not comment:
+        raise RuleViolation("comment_required", gettext("Say why in the comment: it is kept in the claim's history."))
+    if to == ClaimStatus.IN_REVIEW:
+        check_ready_for_review(claim)
+    elif to == ClaimStatus.PUBLISHED:
+        check_publishable(claim)
+        check_four_eyes(claim, by)
+    elif to == ClaimStatus.REJECTED and not may_be_rejected(claim):
+        raise RuleViolation(
+            "published_claim_not_rejectable",
+            gettext("This fact-check was published and stays public: publish its correction instead of rejecting it."),
+        )
 
 
-def can_edit_claim(user: User, claim: Claim | None) -> bool:
-    """Researchers edit unpublished claims; editors also correct published ones."""
-    if claim is None:
-        return user.has_perm("claims.change_claim")
-    if claim.status == ClaimStatus.PUBLISHED:
-        return user.has_perm("claims.correct_published_claim")
-    return user.has_perm("claims.change_claim")
-
-
-def was_published(claim: Claim) -> bool:
-    """Once published, a fact-check stays public (as last published) even while it is reopened for a correction."""
-    return claim.first_published_at is not None or claim.status == ClaimStatus.PUBLISHED
-
-
-def can_delete_claim(user: User, claim: Claim | None) -> bool:
-    """Editors delete claims that were never published; a published fact-check is reopened, never deleted."""
-    if claim is not None and was_published(claim):
-        return False
-    return user.has_perm("claims.delete_claim")
+# --- Evidence -----------------------------------------------------------------------------------
 
 
 def can_edit_evidence(user: User, claim: Claim | None, action: str) -> bool:
@@ -121,48 +255,48 @@ def can_edit_evidence_now(user: User, claim: Claim | None, action: str) -> bool:
     return can_edit_evidence(user, claim, action) and not evidence_frozen(claim)
 
 
-def can_delete_rating(user: User, rating: Rating | None) -> bool:
-    """Editors delete a step of the scale that no claim uses, except `unproven`, which the workflow's rules name."""
-    if rating is not None and (rating.slug == Rating.UNPROVEN or rating.claims.exists()):
-        return False
-    return user.has_perm("claims.delete_rating")
-
-
-def check_ready_for_review(claim: Claim) -> None:
-    """A claim goes to review with a rating and, unless it is rated unproven, evidence that supports or refutes it."""
-    if claim.rating is None:
-        raise RuleViolation("rating_required", gettext("Set a rating before sending the claim to review."))
-    if (
-        claim.rating.slug != Rating.UNPROVEN
-        and not claim.evidence.filter(stance__in=[Stance.SUPPORTS, Stance.REFUTES]).exists()
-    ):
-        raise RuleViolation(
-            "decisive_evidence_required",
-            gettext("Attach at least one piece of evidence that supports or refutes the claim, or rate it unproven."),
+def check_may_edit_evidence(user: User, claim: Claim | None, action: str) -> None:
+    """`claim` None: the role's right on evidence in general, before the claim is known."""
+    if claim is None:
+        if not can_edit_evidence(user, None, action):
+            raise _denied(gettext("Your role cannot change evidence."))
+        return
+    if not can_edit_evidence(user, claim, action):
+        raise _denied(
+            gettext("Your role cannot change the evidence of a claim that is %(status)s.")
+            % {"status": claim.get_status_display().lower()}
         )
-
-
-def check_publishable(claim: Claim) -> None:
-    """What readers may see: the review's conditions, a summary, and every quote found or vouched for by an editor."""
-    check_ready_for_review(claim)
-    if not claim.summary.strip():
-        raise RuleViolation("summary_required", gettext("Write the summary readers will see before publishing."))
-    unverified = (
-        claim.evidence.exclude(quote="")
-        .exclude(quote_status=QuoteStatus.FOUND)
-        .filter(quote_override_by__isnull=True)
-        .select_related("source")
-    )
-    if unverified:
-        urls = ", ".join(evidence.source.url for evidence in unverified)
+    if evidence_frozen(claim):
         raise RuleViolation(
-            "quote_not_verified",
-            gettext(
-                "Every quote must be found on its page, or vouched for by an editor with a reason. Not yet: %(urls)s."
-            )
-            % {"urls": urls},
+            "reopen_to_change_evidence",
+            gettext("Readers see this evidence: reopen the fact-check for a correction before changing it."),
         )
 
 
 def can_override_quote(user: User) -> bool:
     return user.has_perm("claims.override_quote")
+
+
+def check_may_override_quote(user: User) -> None:
+    if not can_override_quote(user):
+        raise _denied(gettext("Only editors can vouch for a quote."))
+
+
+# --- Sources and the verdict scale --------------------------------------------------------------
+
+
+def can_request_check(user: User) -> bool:
+    """Asking for a source to be checked now is for those who maintain evidence."""
+    return can_edit_evidence(user, None, "change")
+
+
+def check_may_request_check(user: User) -> None:
+    if not can_request_check(user):
+        raise _denied(gettext("Your role cannot ask for a source to be checked again."))
+
+
+def can_delete_rating(user: User, rating: Rating | None) -> bool:
+    """Editors delete a step of the scale that no claim uses, except `unproven`, which the workflow's rules name."""
+    if rating is not None and (rating.slug == Rating.UNPROVEN or rating.claims.exists()):
+        return False
+    return user.has_perm("claims.delete_rating")

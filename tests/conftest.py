@@ -2,9 +2,13 @@
 
 import ipaddress
 import socket
+from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimStatus, QuoteStatus, Stance, Transition
 from tests.factories import ClaimFactory, EvidenceFactory, UserFactory, rating
@@ -84,3 +88,18 @@ def claim_in(status: ClaimStatus, *, sent_to_review_by=None, **fields) -> Claim:
 @pytest.fixture
 def make_claim(db):
     return claim_in
+
+
+def client_for(user: AbstractBaseUser | None) -> APIClient:
+    """An API client holding the user's token, as API clients authenticate; anonymous for None."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(db) -> Callable[[AbstractBaseUser | None], APIClient]:
+    """api(user) is a client holding that user's token; api(None) an anonymous one."""
+    return client_for

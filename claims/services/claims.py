@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from claims import rules
-from claims.errors import InvalidInput, NotAllowed, RuleViolation, StaleVersion
+from claims.errors import InvalidInput, StaleVersion
 from claims.models import Claim, ClaimStatus
 
 # The fields a person edits; status, version and dates belong to the services.
@@ -61,8 +61,7 @@ def claim_create(
     **fields: Any,
 ) -> Claim:
     """A new claim, in draft, created by `by`. `fields` are further EDITABLE_FIELDS."""
-    if not rules.can_create_claim(by):
-        raise NotAllowed("permission_denied", _("Your role cannot create claims."))
+    rules.check_may_create_claim(by)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput("unknown_fields", _("These fields cannot be set: %s.") % ", ".join(sorted(unknown)))
@@ -89,11 +88,7 @@ def claim_update(
     if unknown:
         raise InvalidInput("unknown_fields", _("These fields cannot be changed here: %s.") % ", ".join(sorted(unknown)))
     claim = claim_lock(claim=claim, expected_version=expected_version)
-    if not rules.can_edit_claim(by, claim):
-        raise NotAllowed(
-            "permission_denied",
-            _("Your role cannot edit a claim that is %(status)s.") % {"status": claim.get_status_display().lower()},
-        )
+    rules.check_may_edit_claim(by, claim)
     changed = [name for name, value in changes.items() if getattr(claim, name) != value]
     for name in changed:
         setattr(claim, name, changes[name])
@@ -116,15 +111,6 @@ def claim_update(
 def claim_delete(*, claim: Claim, by: AbstractBaseUser, expected_version: int | None = None) -> None:
     """Delete an unpublished claim; its history stays."""
     claim = claim_lock(claim=claim, expected_version=expected_version)
-    if rules.was_published(claim):
-        raise RuleViolation(
-            "published_claim_not_deletable",
-            _(
-                "A fact-check that was published cannot be deleted: readers can still see it. "
-                "Reopen it for a correction instead."
-            ),
-        )
-    if not rules.can_delete_claim(by, claim):
-        raise NotAllowed("permission_denied", _("Your role cannot delete claims."))
+    rules.check_deletable(by, claim)
     claim._history_user = by
     claim.delete()

@@ -8,24 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims import rules
-from claims.errors import InvalidInput, NotAllowed, RuleViolation
+from claims.errors import InvalidInput, RuleViolation
 from claims.models import Claim, Evidence, QuoteStatus, Source, Stance
 from claims.services.claims import claim_lock, claim_touch
 from claims.sources.services import source_check_request, source_for_url
-
-
-def _check_may_edit(by: AbstractBaseUser, claim: Claim, action: str) -> None:
-    if not rules.can_edit_evidence(by, claim, action):
-        raise NotAllowed(
-            "permission_denied",
-            _("Your role cannot change the evidence of a claim that is %(status)s.")
-            % {"status": claim.get_status_display().lower()},
-        )
-    if rules.evidence_frozen(claim):
-        raise RuleViolation(
-            "reopen_to_change_evidence",
-            _("Readers see this evidence: reopen the fact-check for a correction before changing it."),
-        )
 
 
 def _wait_for_check(source_id: int) -> None:
@@ -69,7 +55,7 @@ def evidence_add(
     """Cite a page for a claim, and vouch for its quote with a reason (editors). The page's source row is shared
     by every claim that cites the same normalized URL."""
     claim = claim_lock(claim=claim)
-    _check_may_edit(by, claim, "add")
+    rules.check_may_edit_evidence(by, claim, "add")
     _check_stance(stance)
     source = source_for_url(url=url)
     _wait_for_check(source.pk)
@@ -100,7 +86,7 @@ def evidence_update(
     claim = claim_lock(claim=evidence.claim)
     _wait_for_check(evidence.source_id)
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    _check_may_edit(by, claim, "change")
+    rules.check_may_edit_evidence(by, claim, "change")
     changed: list[str] = []
     if url is not None:
         source = source_for_url(url=url)
@@ -144,7 +130,7 @@ def evidence_update(
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, by: AbstractBaseUser) -> None:
     claim = claim_lock(claim=evidence.claim)
-    _check_may_edit(by, claim, "delete")
+    rules.check_may_edit_evidence(by, claim, "delete")
     evidence._history_user = by
     evidence.delete()
     claim_touch(claim_id=claim.pk)
@@ -153,8 +139,7 @@ def evidence_delete(*, evidence: Evidence, by: AbstractBaseUser) -> None:
 @transaction.atomic
 def evidence_quote_override(*, evidence: Evidence, reason: str, by: AbstractBaseUser) -> Evidence:
     """An editor vouches for a quote the checker could not find on the page (paywall, PDF, removed page)."""
-    if not rules.can_override_quote(by):
-        raise NotAllowed("permission_denied", _("Only editors can vouch for a quote."))
+    rules.check_may_override_quote(by)
     reason = reason.strip()
     if not reason:
         raise InvalidInput(

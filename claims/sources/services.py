@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import rules
-from claims.errors import InvalidInput, NotAllowed
+from claims.errors import InvalidInput
 from claims.models import Source
 from claims.sources.tasks import sources_dispatch_task
 
@@ -99,7 +99,6 @@ def source_check_request(*, source_id: int) -> None:
 def source_recheck_request(*, source: Source, by: AbstractBaseUser) -> Source:
     """Ask for this source to be checked now, for someone who maintains evidence: it becomes due, and the
     checkers are told once this commits (unless a check is already under way)."""
-    if not rules.can_request_check(by):
-        raise NotAllowed("permission_denied", _("Your role cannot ask for a source to be checked again."))
+    rules.check_may_request_check(by)
     source_check_request(source_id=source.pk)
     return Source.objects.get(pk=source.pk)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from claims.models import Claim, ClaimStatus
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import ClaimFactory, UserFactory
 
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 
 
 def issue(username: str) -> str:

@@ -15,8 +15,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from claims.models import Check, CheckOutcome, ClaimStatus, Flag, FlagKind
 from factcheck.wsgi import application
-from tests.api.conftest import client_for
-from tests.conftest import claim_in
+from tests.conftest import claim_in, client_for
 from tests.factories import UserFactory
 
 # An unordered page is a bug that shows only under load; here it fails the operation (a 500).

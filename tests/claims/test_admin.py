@@ -342,11 +342,38 @@ def test_an_editor_deletes_a_draft_and_its_history_stays(client, editor):
     assert (deletion.history_type, deletion.history_user) == ("-", editor)
 
 
-def test_a_published_claim_cannot_be_deleted_even_by_its_editor(client, editor, make_claim):
+PUBLISHED_NOT_DELETABLE = (
+    "A fact-check that was published cannot be deleted: readers can still see it. Reopen it for a correction instead."
+)
+
+
+def test_a_published_claim_cannot_be_deleted_even_by_its_editor(client, editor, make_claim, api):
     claim = make_claim(S.PUBLISHED)
-    response = login(client, editor).post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"})
-    assert response.status_code == 403
+    login(client, editor)
+    delete_url = reverse("admin:claims_claim_delete", args=[claim.pk])
+    assert delete_url not in client.get(change_url(claim)).content.decode()
+    draft = ClaimFactory()
+    assert reverse("admin:claims_claim_delete", args=[draft.pk]) in client.get(change_url(draft)).content.decode()
+
+    for method in (client.get, client.post):
+        response = method(delete_url, {"post": "yes"}, follow=True)
+        assert response.redirect_chain == [(change_url(claim), 302)]
+        assert [str(m) for m in response.context["messages"]] == [PUBLISHED_NOT_DELETABLE]
     assert Claim.objects.filter(pk=claim.pk).exists()
+    # The API refuses with the same rule, in the same words.
+    refusal = api(editor).delete(f"/api/v1/claims/{claim.pk}/")
+    assert (refusal.status_code, refusal.json()["message"]) == (409, PUBLISHED_NOT_DELETABLE)
+
+
+def test_deleting_a_selection_with_a_published_claim_deletes_none_of_them(client, editor, make_claim):
+    draft, published = ClaimFactory(), make_claim(S.PUBLISHED)
+    response = login(client, editor).post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "delete_selected", "_selected_action": [draft.pk, published.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert messages_of(response) == [PUBLISHED_NOT_DELETABLE]
+    assert Claim.objects.filter(pk__in=[draft.pk, published.pk]).count() == 2
 
 
 # --- Sources and schedules ------------------------------------------------------------------------
