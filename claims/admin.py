@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -27,6 +27,9 @@ from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, 
 from claims.services.evidence import evidence_add, evidence_delete, evidence_update
 from claims.services.workflow import claim_transition
 from claims.sources.services import source_recheck_request, url_normalize
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 admin.site.site_header = _("factcheck claim desk")
 admin.site.site_title = _("factcheck")
@@ -68,16 +71,17 @@ class OpenFlagFilter(admin.SimpleListFilter):
     title = _("open flag")
     parameter_name = "flag"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Claim]) -> list[tuple[str, StrOrPromise]]:
         return list(FlagKind.choices)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        if self.value() in FlagKind.values:
-            return selectors.claims_with_open_flag(queryset, self.value())
+        kind = self.value()
+        if kind in FlagKind.values:
+            return selectors.claims_with_open_flag(queryset, kind)
         return queryset
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(forms.ModelForm[Evidence]):
     """Evidence as an editor types it: the page's address, not a source row."""
 
     url = forms.CharField(label=_("page URL"), max_length=2000, help_text=_("Paste the address of the page."))
@@ -105,19 +109,19 @@ class EvidenceForm(forms.ModelForm):
             raise ValidationError(error.message) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # Said on the form, with what was typed kept, rather than refused by the service after the save.
         if cleaned.get("quote_override_reason", "").strip() and not cleaned.get("quote", "").strip():
             self.add_error("quote_override_reason", _("There is no quote to vouch for."))
         return cleaned
 
 
-class EvidenceFormSet(BaseInlineFormSet):
+class EvidenceFormSet(BaseInlineFormSet[Evidence, Claim, forms.ModelForm[Evidence]]):
     def get_queryset(self) -> QuerySet[Evidence]:
         return super().get_queryset().select_related("source", "quote_override_by")
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(admin.StackedInline[Evidence, Claim]):
     model = Evidence
     form = EvidenceForm
     formset = EvidenceFormSet
@@ -140,7 +144,7 @@ class EvidenceInline(admin.StackedInline):
     def added(self, evidence: Evidence) -> str:
         return f"{evidence.added_by or '-'}, {evidence.added_at:%Y-%m-%d %H:%M}" if evidence.pk else "-"
 
-    def get_fields(self, request: HttpRequest, obj: Claim | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Claim | None = None) -> tuple[str, ...]:
         fields = [
             "url",
             "stance",
@@ -154,7 +158,7 @@ class EvidenceInline(admin.StackedInline):
         ]
         if rules.can_override_quote(request.user):
             fields.insert(fields.index("quote_overridden_by") + 1, "quote_override_reason")
-        return fields
+        return tuple(fields)
 
     def has_add_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
         return rules.can_edit_evidence_now(request.user, obj, "add")
@@ -166,11 +170,10 @@ class EvidenceInline(admin.StackedInline):
         return rules.can_edit_evidence_now(request.user, obj, "delete")
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(admin.TabularInline[Transition, Claim]):
     model = Transition
     verbose_name_plural = _("workflow history")
-    fields = ["at", "from_status", "to_status", "by", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_status", "to_status", "by", "comment")
     extra = 0
     can_delete = False
 
@@ -184,14 +187,14 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
-def https_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """Form fields for the model, with addresses typed without a scheme taken as https."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(forms.ModelForm[Claim]):
     # The version the editor loaded: saving over someone else's newer change is refused, not silent.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -206,7 +209,7 @@ class ClaimForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded is not None:
             current = Claim.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
@@ -280,7 +283,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def flag_badges(self, claim: Claim) -> str:
         return (
             format_html_join(
-                " ", '<span class="fc-badge fc-flag">{}</span>', ((f.get_kind_display(),) for f in claim.open_flags)
+                " ",
+                '<span class="fc-badge fc-flag">{}</span>',
+                ((f.get_kind_display(),) for f in selectors.prefetched_open_flags(claim)),
             )
             or "-"
         )
@@ -310,26 +315,26 @@ class ClaimAdmin(SimpleHistoryAdmin):
             changes = {name: data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
             claim = claim_update(
                 claim=obj,
-                by=request.user,
+                by=rules.signed_in(request.user),
                 changes=changes,
                 tags=tags,
                 expected_version=form.cleaned_data.get("loaded_version"),
             )
         else:
             text, claimant = data.pop("text"), data.pop("claimant")
-            claim = claim_create(by=request.user, text=text, claimant=claimant, tags=tags, **data)
+            claim = claim_create(by=rules.signed_in(request.user), text=text, claimant=claimant, tags=tags, **data)
         # The admin goes on with `obj` (messages, redirect): give it the saved row.
         obj.pk = claim.pk
         obj._state.adding = False
         obj.refresh_from_db()
 
     def delete_model(self, request: HttpRequest, obj: Claim) -> None:
-        claim_delete(claim=obj, by=request.user)
+        claim_delete(claim=obj, by=rules.signed_in(request.user))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
         # All or none: changelist_view rolls back when one of them is refused.
         for claim in queryset:
-            claim_delete(claim=claim, by=request.user)
+            claim_delete(claim=claim, by=rules.signed_in(request.user))
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
@@ -342,13 +347,15 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 # Not even the confirmation page: the rule says no, as the API does (409).
                 self.message_user(request, refusal.message, messages.ERROR)
                 return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
-        return super().delete_view(request, object_id, extra_context)
+        response: HttpResponse = super().delete_view(request, object_id, extra_context)
+        return response
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         try:
             # Actions run in one transaction: a refused deletion leaves the others, and their log entries, undone.
             with transaction.atomic():
-                return super().changelist_view(request, extra_context)
+                response: HttpResponse = super().changelist_view(request, extra_context)
+                return response
         except DeskError as refusal:
             self.message_user(request, refusal.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -371,7 +378,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             data = evidence_form.cleaned_data
             if evidence_form in formset.deleted_forms:
                 if evidence.pk:
-                    evidence_delete(evidence=evidence, by=request.user)
+                    evidence_delete(evidence=evidence, by=rules.signed_in(request.user))
                     formset.deleted_objects.append(evidence)
                 continue
             # Only a reason typed now vouches: one shown from before must not vouch for a changed quote.
@@ -388,9 +395,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 "quote_override_reason": typed or None,
             }
             if evidence.pk is None:
-                formset.new_objects.append(evidence_add(claim=claim, by=request.user, **fields))
+                formset.new_objects.append(evidence_add(claim=claim, by=rules.signed_in(request.user), **fields))
             else:
-                evidence = evidence_update(evidence=evidence, by=request.user, **fields)
+                evidence = evidence_update(evidence=evidence, by=rules.signed_in(request.user), **fields)
                 formset.changed_objects.append((evidence, evidence_form.changed_data))
 
     def changeform_view(
@@ -401,7 +408,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response: HttpResponse = super().changeform_view(request, object_id, form_url, extra_context)
+            return response
         except DeskError as error:
             # A service refused after the form validated (a race, a rule): nothing was saved.
             self.message_user(request, error.message, messages.ERROR)
@@ -422,8 +430,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
             ]
             context["show_delete"] = rules.may_be_deleted(obj)
             context["transition_url"] = reverse("admin:claims_claim_transition", args=[obj.pk])
-            context["open_flags"] = obj.open_flags  # prefetched by selectors.claim_list()
-        return super().render_change_form(request, context, add, change, form_url, obj)
+            context["open_flags"] = selectors.prefetched_open_flags(obj)
+        response: TemplateResponse = super().render_change_form(request, context, add, change, form_url, obj)
+        return response
 
     # The workflow buttons post here.
     def get_urls(self) -> list[URLPattern]:
@@ -447,7 +456,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             claim = claim_transition(
                 claim=claim,
                 to=request.POST.get("to", ""),
-                by=request.user,
+                by=rules.signed_in(request.user),
                 comment=request.POST.get("comment", ""),
                 expected_version=int(version) if version.isdigit() else None,
             )
@@ -486,7 +495,7 @@ class RatingAdmin(SimpleHistoryAdmin):
 # --- Sources, read-only: the background checks write them -----------------------------------------
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -505,7 +514,7 @@ class SourceAdmin(ReadOnlyAdmin):
     list_display = ["url", "state", "http_status", "last_checked_at", "next_check_at", "consecutive_failures"]
     list_filter = ["state"]
     search_fields = ["url", "title"]
-    fields = [
+    fields = readonly_fields = (
         "url",
         "final_url",
         "title",
@@ -527,14 +536,13 @@ class SourceAdmin(ReadOnlyAdmin):
         "citing_claims",
         "recent_checks",
         "snapshot_list",
-    ]
-    readonly_fields = fields
+    )
     actions = ["check_now"]
 
     @admin.action(description=_("Check the selected sources now"), permissions=["recheck"])
     def check_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         for source in queryset:
-            source_recheck_request(source=source, by=request.user)
+            source_recheck_request(source=source, by=rules.signed_in(request.user))
         self.message_user(
             request,
             ngettext(
@@ -607,7 +615,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
     list_select_related = ["source"]
     list_filter = ["fetched_at"]
     search_fields = ["source__url", "title"]
-    fields = [
+    fields = readonly_fields = (
         "source",
         "fetched_at",
         "final_url",
@@ -618,8 +626,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
         "text_sha256",
         "fingerprint",
         "text",
-    ]
-    readonly_fields = fields
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Snapshot]:
         return super().get_queryset(request).defer("raw_body")

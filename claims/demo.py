@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from claims.models import Claim, ClaimStatus, Rating, Stance
@@ -161,11 +160,11 @@ PATHS = {
 }
 
 
-def demo_accounts_ensure() -> dict[str, AbstractUser]:
+def demo_accounts_ensure() -> dict[str, User]:
     """The demo's editor and researcher; existing accounts are left as they are."""
     users = {}
     for username, (role, password) in DEMO_ACCOUNTS.items():
-        user, created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])

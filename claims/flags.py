@@ -93,7 +93,7 @@ def flags_sweep_checked(*, now: datetime | None = None) -> dict[str, int]:
         raise
 
 
-def _insert_flags(claims: QuerySet[Claim], *, kind: FlagKind, now: datetime) -> int:
+def _insert_flags(claims: QuerySet[Claim, int], *, kind: FlagKind, now: datetime) -> int:
     """INSERT … SELECT: the new flags are written by the database, however many claims need one."""
     select_sql, params = claims.query.sql_with_params()
     table = Flag._meta.db_table
@@ -104,4 +104,4 @@ def _insert_flags(claims: QuerySet[Claim], *, kind: FlagKind, now: datetime) -> 
             f"SELECT due.id, %s, %s, %s FROM ({select_sql}) AS due WHERE 1 = 1 ON CONFLICT DO NOTHING",
             [kind.value, REASONS[kind], now, *params],
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)

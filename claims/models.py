@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -12,6 +14,9 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 language_code_validator = RegexValidator(r"^[a-z]{2}$", _("Use a two-letter ISO 639-1 code, such as fr or en."))
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1a7f37."))
@@ -109,6 +114,10 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # Who makes the next save and why: django-simple-history writes them into the history row that save adds.
+    _history_user: User
+    _change_reason: str
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -357,6 +366,9 @@ class Evidence(models.Model):
     )
 
     history = HistoricalRecords()
+
+    # Who makes the next save: django-simple-history writes it into the history row that save adds.
+    _history_user: User
 
     class Meta:
         ordering = ["added_at", "id"]

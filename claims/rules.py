@@ -8,13 +8,14 @@ turn it into one status code.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext
 
 from claims.errors import NotAllowed, RuleViolation
 from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever asks: a desk member, or someone not signed in.
+AnyUser = User | AnonymousUser
 
 VIEWER, RESEARCHER, EDITOR = "viewer", "researcher", "editor"
 
@@ -49,12 +50,19 @@ def _denied(message: str) -> NotAllowed:
 # --- Reading the desk ---------------------------------------------------------------------------
 
 
-def can_read_desk(user: User) -> bool:
+def signed_in(user: AnyUser) -> User:
+    """The desk member behind a request: the doors let no anonymous caller reach a write, and this says so."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise _denied(gettext("Sign in to the claim desk first."))
+    return user
+
+
+def can_read_desk(user: AnyUser) -> bool:
     """Viewers, researchers, editors and superusers read the desk; accounts without a role do not."""
     return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
 
 
-def check_may_read_desk(user: User) -> None:
+def check_may_read_desk(user: AnyUser) -> None:
     if not can_read_desk(user):
         raise _denied(gettext("Your account has no role on the claim desk (viewer, researcher or editor)."))
 
@@ -67,16 +75,16 @@ def was_published(claim: Claim) -> bool:
     return claim.first_published_at is not None or claim.status == ClaimStatus.PUBLISHED
 
 
-def can_create_claim(user: User) -> bool:
+def can_create_claim(user: AnyUser) -> bool:
     return user.has_perm("claims.add_claim")
 
 
-def check_may_create_claim(user: User) -> None:
+def check_may_create_claim(user: AnyUser) -> None:
     if not can_create_claim(user):
         raise _denied(gettext("Your role cannot create claims."))
 
 
-def can_edit_claim(user: User, claim: Claim | None) -> bool:
+def can_edit_claim(user: AnyUser, claim: Claim | None) -> bool:
     """Researchers edit unpublished claims; editors also correct published ones. `claim` None: any claim."""
     if claim is None:
         return user.has_perm("claims.change_claim")
@@ -85,7 +93,7 @@ def can_edit_claim(user: User, claim: Claim | None) -> bool:
     return user.has_perm("claims.change_claim")
 
 
-def check_may_edit_claim(user: User, claim: Claim | None) -> None:
+def check_may_edit_claim(user: AnyUser, claim: Claim | None) -> None:
     if can_edit_claim(user, claim):
         return
     if claim is None:
@@ -94,7 +102,7 @@ def check_may_edit_claim(user: User, claim: Claim | None) -> None:
     raise _denied(gettext("Your role cannot edit a claim that is %(status)s.") % {"status": status})
 
 
-def can_delete_claims(user: User) -> bool:
+def can_delete_claims(user: AnyUser) -> bool:
     """Editors delete claims (those never published: see may_be_deleted)."""
     return user.has_perm("claims.delete_claim")
 
@@ -104,7 +112,7 @@ def may_be_deleted(claim: Claim) -> bool:
     return not was_published(claim)
 
 
-def check_may_delete_claims(user: User) -> None:
+def check_may_delete_claims(user: AnyUser) -> None:
     if not can_delete_claims(user):
         raise _denied(gettext("Your role cannot delete claims."))
 
@@ -120,7 +128,7 @@ def check_may_be_deleted(claim: Claim) -> None:
         )
 
 
-def check_deletable(user: User, claim: Claim) -> None:
+def check_deletable(user: AnyUser, claim: Claim) -> None:
     """The rule first, then the role: a published fact-check is refused alike to every role that could delete."""
     check_may_be_deleted(claim)
     check_may_delete_claims(user)
@@ -170,7 +178,7 @@ def move_permission(from_status: str, to_status: str) -> str | None:
     return MOVES.get((ClaimStatus(from_status), ClaimStatus(to_status)))
 
 
-def moves_for(user: User, claim: Claim) -> list[ClaimStatus]:
+def moves_for(user: AnyUser, claim: Claim) -> list[ClaimStatus]:
     """The statuses this user's role may move this claim to, as buttons and the API's `moves` offer them.
 
     A move whose rule can never hold for this claim (rejecting a fact-check once published) is not offered; the
@@ -188,13 +196,13 @@ def may_be_rejected(claim: Claim) -> bool:
     return not was_published(claim)
 
 
-def check_may_move_claims(user: User) -> None:
+def check_may_move_claims(user: AnyUser) -> None:
     """Every move takes at least the right to edit claims; which moves a role may make, check_move says."""
     if not can_edit_claim(user, None):
         raise _denied(gettext("Your role cannot move claims through the workflow."))
 
 
-def check_four_eyes(claim: Claim, by: User) -> None:
+def check_four_eyes(claim: Claim, by: AnyUser) -> None:
     """Whoever last sent a claim to review does not publish it: someone else sees the verdict first."""
     if not settings.FACTCHECK_FOUR_EYES:
         return
@@ -206,7 +214,7 @@ def check_four_eyes(claim: Claim, by: User) -> None:
         )
 
 
-def check_move(claim: Claim, to: ClaimStatus, by: User, comment: str) -> None:
+def check_move(claim: Claim, to: ClaimStatus, by: AnyUser, comment: str) -> None:
     """May `by` move this claim (as it stands, locked) to `to` with this comment? The rule that refuses says why."""
     frm = ClaimStatus(claim.status)
     if frm == to:
@@ -241,7 +249,7 @@ def check_move(claim: Claim, to: ClaimStatus, by: User, comment: str) -> None:
 # --- Evidence -----------------------------------------------------------------------------------
 
 
-def can_edit_evidence(user: User, claim: Claim | None, action: str) -> bool:
+def can_edit_evidence(user: AnyUser, claim: Claim | None, action: str) -> bool:
     """The role's right: evidence is edited by those who may edit its claim. `action` is add, change or delete."""
     return user.has_perm(f"claims.{action}_evidence") and can_edit_claim(user, claim)
 
@@ -251,11 +259,11 @@ def evidence_frozen(claim: Claim | None) -> bool:
     return claim is not None and claim.status == ClaimStatus.PUBLISHED
 
 
-def can_edit_evidence_now(user: User, claim: Claim | None, action: str) -> bool:
+def can_edit_evidence_now(user: AnyUser, claim: Claim | None, action: str) -> bool:
     return can_edit_evidence(user, claim, action) and not evidence_frozen(claim)
 
 
-def check_may_edit_evidence(user: User, claim: Claim | None, action: str) -> None:
+def check_may_edit_evidence(user: AnyUser, claim: Claim | None, action: str) -> None:
     """`claim` None: the role's right on evidence in general, before the claim is known."""
     if claim is None:
         if not can_edit_evidence(user, None, action):
@@ -273,11 +281,11 @@ def check_may_edit_evidence(user: User, claim: Claim | None, action: str) -> Non
         )
 
 
-def can_override_quote(user: User) -> bool:
+def can_override_quote(user: AnyUser) -> bool:
     return user.has_perm("claims.override_quote")
 
 
-def check_may_override_quote(user: User) -> None:
+def check_may_override_quote(user: AnyUser) -> None:
     if not can_override_quote(user):
         raise _denied(gettext("Only editors can vouch for a quote."))
 
@@ -285,17 +293,17 @@ def check_may_override_quote(user: User) -> None:
 # --- Sources and the verdict scale --------------------------------------------------------------
 
 
-def can_request_check(user: User) -> bool:
+def can_request_check(user: AnyUser) -> bool:
     """Asking for a source to be checked now is for those who maintain evidence."""
     return can_edit_evidence(user, None, "change")
 
 
-def check_may_request_check(user: User) -> None:
+def check_may_request_check(user: AnyUser) -> None:
     if not can_request_check(user):
         raise _denied(gettext("Your role cannot ask for a source to be checked again."))
 
 
-def can_delete_rating(user: User, rating: Rating | None) -> bool:
+def can_delete_rating(user: AnyUser, rating: Rating | None) -> bool:
     """Editors delete a step of the scale that no claim uses, except `unproven`, which the workflow's rules name."""
     if rating is not None and (rating.slug == Rating.UNPROVEN or rating.claims.exists()):
         return False

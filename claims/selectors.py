@@ -31,6 +31,12 @@ def claim_list() -> QuerySet[Claim]:
     )
 
 
+def prefetched_open_flags(claim: Claim) -> list[Flag]:
+    """A claim's open flags, as claim_list and claim_api_list prefetch them."""
+    # The attribute is made by their Prefetch(to_attr=...), which mypy sees on their querysets' rows only.
+    return claim.open_flags  # type: ignore[attr-defined, no-any-return]
+
+
 def claim_evidence(claim: Claim) -> QuerySet[Evidence]:
     """A claim's evidence with each source's state and who added it."""
     return claim.evidence.select_related("source", "added_by")
@@ -51,7 +57,7 @@ CLAIM_SPELLING_RANK = "greatest(word_similarity(%s, claims_claim.text), word_sim
 def claim_api_list() -> QuerySet[Claim]:
     """Claims with everything the API shows: rating, people, tags, open flags, evidence with their sources' state."""
     return Claim.objects.select_related("rating", "assignee", "created_by").prefetch_related(
-        "tags",
+        "tags",  # type: ignore[misc]  # taggit's manager, which has no type information, prefetches
         Prefetch("flags", queryset=open_flags(), to_attr="open_flags"),
         Prefetch("evidence", queryset=Evidence.objects.select_related("source", "added_by").order_by("added_at", "id")),
     )
@@ -144,11 +150,11 @@ def _record_entries(records: Iterable[Any], *, kind: Literal["claim", "evidence"
     rows_per_object: dict[int, list[Any]] = defaultdict(list)
     for record in sorted(records, key=lambda record: (record.history_date, record.history_id)):
         rows_per_object[record.id].append(record)
-    entries = []
+    entries: list[HistoryEntry] = []
     for object_id, rows in rows_per_object.items():
-        previous = None
+        previous: Any = None
         for record in rows:
-            changes = []
+            changes: list[HistoryChange] = []
             if previous is not None and record.history_type == "~":
                 delta = record.diff_against(previous, excluded_fields=["version"])
                 changes = [HistoryChange(c.field, _as_text(c.old), _as_text(c.new)) for c in delta.changes]

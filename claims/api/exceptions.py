@@ -38,8 +38,10 @@ def _field_errors(detail: Any) -> dict[str, Any]:
 def desk_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """The services' refusals by kind (400, 403, 409, 412), and DRF's and Django's own, all in the one body."""
     if isinstance(exc, DeskError):
-        code = next((code for kind, code in DESK_STATUS.items() if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
-        return Response(error_body(exc.code, exc.message, exc.errors), status=code)
+        status_code = next(
+            (code for kind, code in DESK_STATUS.items() if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST
+        )
+        return Response(error_body(exc.code, exc.message, exc.errors), status=status_code)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("request_too_large", str(exc)), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):

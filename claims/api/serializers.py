@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,18 +23,19 @@ from claims.models import (
 )
 from claims.sources.services import MAX_URL_LENGTH
 
-User = get_user_model()
 
-
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """Every refusal: a stable code for programs, a message for people, and messages per field when fields are wrong."""
 
     code = serializers.CharField()
     message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.JSONField(), help_text="Messages per field.")
+    # The body's field is named "errors"; this serializer only describes the body for OpenAPI, it validates nothing.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.JSONField(), help_text="Messages per field."
+    )
 
 
-class StrictInput(serializers.Serializer):
+class StrictInput(serializers.Serializer[Any]):
     """An input that names the fields it does not know, rather than silently dropping them."""
 
     read_only_hint = _("This field cannot be set here.")
@@ -50,15 +51,18 @@ class StrictInput(serializers.Serializer):
 # --- Output ------------------------------------------------------------------------------------
 
 
-class RatingSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="The label in the request's language.")
+class RatingSerializer(serializers.ModelSerializer[Rating]):
+    # A field named `label`, as the API has it, over DRF's own `label` attribute of a field.
+    label = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text="The label in the request's language."
+    )
 
     class Meta:
         model = Rating
         fields = ["slug", "label", "label_en", "label_fr", "colour", "claimreview_value", "order"]
 
 
-class SourceStateSerializer(serializers.ModelSerializer):
+class SourceStateSerializer(serializers.ModelSerializer[Source]):
     """A cited source as evidence shows it: where, and whether it is still there."""
 
     class Meta:
@@ -66,7 +70,7 @@ class SourceStateSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "state", "http_status", "last_checked_at"]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(serializers.ModelSerializer[Source]):
     # Blank until the first fetch, so not always a URI.
     final_url = serializers.CharField(read_only=True)
 
@@ -90,22 +94,25 @@ class SourceSerializer(serializers.ModelSerializer):
         ]
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class CheckSerializer(serializers.ModelSerializer[Check]):
     class Meta:
         model = Check
         fields = ["id", "started_at", "duration_ms", "http_status", "outcome", "bytes", "error", "snapshot"]
 
 
-class FlagSerializer(serializers.ModelSerializer):
+class FlagSerializer(serializers.ModelSerializer[Flag]):
     class Meta:
         model = Flag
         fields = ["kind", "reason", "raised_at"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
     url = serializers.CharField(source="source.url", read_only=True)
-    source = SourceStateSerializer(read_only=True)
-    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # A field named `source`, as the API has it, over DRF's own `source` attribute of a field.
+    source = SourceStateSerializer(read_only=True)  # type: ignore[assignment]
+    added_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     quote_overridden = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -127,10 +134,16 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClaimSerializer(serializers.ModelSerializer):
-    rating = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+class ClaimSerializer(serializers.ModelSerializer[Claim]):
+    rating: serializers.SlugRelatedField[Rating] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     # Blank when unknown, so not always a URI.
     appearance_url = serializers.CharField(read_only=True)
     tags = serializers.SerializerMethodField()
@@ -175,13 +188,13 @@ class ClaimSerializer(serializers.ModelSerializer):
         return [str(status) for status in rules.moves_for(request.user, claim)] if request else []
 
 
-class HistoryChangeSerializer(serializers.Serializer):
+class HistoryChangeSerializer(serializers.Serializer[Any]):
     field = serializers.CharField()
     old = serializers.CharField(allow_null=True)
     new = serializers.CharField(allow_null=True)
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(serializers.Serializer[Any]):
     """One line of a claim's history: an edit of the claim or of its evidence, or a move through the workflow."""
 
     at = serializers.DateTimeField()
@@ -198,7 +211,7 @@ class HistoryEntrySerializer(serializers.Serializer):
 # --- Input -------------------------------------------------------------------------------------
 
 
-class SlugField(serializers.SlugRelatedField):
+class SlugField(serializers.SlugRelatedField[Any]):
     """A row named by a slug or a username; text PostgreSQL cannot hold (NUL) is refused before the lookup."""
 
     def to_internal_value(self, data: Any) -> Any:

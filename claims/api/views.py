@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import ModelSerializer
 
 from claims import rules, selectors
 from claims.api.etags import expected_version, with_etag
@@ -39,6 +42,19 @@ from claims.sources import selectors as source_selectors
 from claims.sources.services import source_recheck_request
 
 
+Row = TypeVar("Row")
+Listed = TypeVar("Listed", bound=Model)
+
+
+def paginated(view: GenericAPIView[Any], rows: QuerySet[Listed], serializer: type[ModelSerializer[Listed]]) -> Response:
+    """A page of rows other than the view's own (a claim's evidence, a source's checks), with the view's paginator."""
+    paginator = view.paginator
+    if paginator is None:
+        raise ImproperlyConfigured("The API pages its lists: set REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS.")
+    page = paginator.paginate_queryset(rows, view.request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
 class LDJSONRenderer(JSONRenderer):
     media_type = "application/ld+json"
     format = "jsonld"
@@ -48,11 +64,7 @@ class LDJSONRenderer(JSONRenderer):
 
 
 @claim_schema
-class ClaimViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Claim]):
     serializer_class = ClaimSerializer
     permission_classes = [ClaimAccess]
     filterset_class = ClaimFilter
@@ -68,7 +80,7 @@ class ClaimViewSet(
             return selectors.claim_api_list()
         return Claim.objects.select_related("rating")
 
-    def filter_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+    def filter_queryset(self, queryset: QuerySet[Claim, Row]) -> QuerySet[Claim, Row]:
         # The list's filters do not apply to one claim: /claims/7/?status=draft is claim 7.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
@@ -85,7 +97,7 @@ class ClaimViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        claim = claim_create(by=request.user, **data.validated_data)
+        claim = claim_create(by=rules.signed_in(request.user), **data.validated_data)
         response = self.claim_response(claim, status_code=status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"{claim.pk}/")
         return response
@@ -97,13 +109,17 @@ class ClaimViewSet(
         changes = dict(data.validated_data)
         tags = changes.pop("tags", None)
         claim = claim_update(
-            claim=claim, by=request.user, changes=changes, tags=tags, expected_version=expected_version(request, claim)
+            claim=claim,
+            by=rules.signed_in(request.user),
+            changes=changes,
+            tags=tags,
+            expected_version=expected_version(request, claim),
         )
         return self.claim_response(claim)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         claim = self.get_object()
-        claim_delete(claim=claim, by=request.user, expected_version=expected_version(request, claim))
+        claim_delete(claim=claim, by=rules.signed_in(request.user), expected_version=expected_version(request, claim))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=True, methods=["post"])
@@ -114,7 +130,7 @@ class ClaimViewSet(
         claim = claim_transition(
             claim=claim,
             to=data.validated_data["to"],
-            by=request.user,
+            by=rules.signed_in(request.user),
             comment=data.validated_data["comment"],
             expected_version=expected_version(request, claim),
         )
@@ -139,12 +155,11 @@ class ClaimViewSet(
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
         if request.method == "GET":
-            page = self.paginate_queryset(selectors.claim_evidence(claim))
-            return self.get_paginated_response(EvidenceSerializer(page, many=True).data)
+            return paginated(self, selectors.claim_evidence(claim), EvidenceSerializer)
         data = EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # The service also asks for the page to be checked once this commits.
-        evidence = evidence_add(claim=claim, by=request.user, **data.validated_data)
+        evidence = evidence_add(claim=claim, by=rules.signed_in(request.user), **data.validated_data)
         evidence = selectors.claim_evidence(claim).get(pk=evidence.pk)
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
@@ -153,7 +168,7 @@ class ClaimViewSet(
 
 
 @evidence_schema
-class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Evidence]):
     serializer_class = EvidenceSerializer
     permission_classes = [EvidenceAccess]
     http_method_names = ["get", "patch", "delete", "head", "options"]
@@ -167,12 +182,12 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         evidence = self.get_object()
         data = EvidenceUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        evidence = evidence_update(evidence=evidence, by=request.user, **data.validated_data)
+        evidence = evidence_update(evidence=evidence, by=rules.signed_in(request.user), **data.validated_data)
         evidence = self.get_queryset().get(pk=evidence.pk)
         return Response(EvidenceSerializer(evidence).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        evidence_delete(evidence=self.get_object(), by=request.user)
+        evidence_delete(evidence=self.get_object(), by=rules.signed_in(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -180,7 +195,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 @source_schema
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(viewsets.ReadOnlyModelViewSet[Source]):
     serializer_class = SourceSerializer
     permission_classes = [SourceAccess]
     filterset_class = SourceFilter
@@ -192,22 +207,21 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
             return Source.objects.none()
         return source_selectors.source_list()
 
-    def filter_queryset(self, queryset: QuerySet[Source]) -> QuerySet[Source]:
+    def filter_queryset(self, queryset: QuerySet[Source, Row]) -> QuerySet[Source, Row]:
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     @action(detail=True, methods=["get"])
     def checks(self, request: Request, pk: str | None = None) -> Response:
-        page = self.paginate_queryset(source_selectors.source_checks(self.get_object()))
-        return self.get_paginated_response(CheckSerializer(page, many=True).data)
+        return paginated(self, source_selectors.source_checks(self.get_object()), CheckSerializer)
 
     @action(detail=True, methods=["post"], throttle_scope="recheck")
     def recheck(self, request: Request, pk: str | None = None) -> Response:
-        source = source_recheck_request(source=self.get_object(), by=request.user)
+        source = source_recheck_request(source=self.get_object(), by=rules.signed_in(request.user))
         return Response(SourceSerializer(source).data, status=status.HTTP_202_ACCEPTED)
 
 
 @rating_schema
-class RatingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RatingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Rating]):
     serializer_class = RatingSerializer
     permission_classes = [DeskRole]
 

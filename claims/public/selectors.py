@@ -131,15 +131,15 @@ def factchecks_published_versions(claims: Sequence[Claim]) -> list[PublishedFact
     versions = []
     for claim in claims:
         if claim.pk in records:
-            record, reopening = records[claim.pk], reopenings.get(claim.pk)
+            record, last_reopening = records[claim.pk], reopenings.get(claim.pk)
             as_published = _as_recorded(Claim, record)
             as_published.rating = record.rating
             versions.append(
                 PublishedFactCheck(
                     claim=as_published,
                     being_corrected=True,
-                    correction_note=reopening.comment if reopening else "",
-                    reopened_at=reopening.at if reopening else record.history_date,
+                    correction_note=last_reopening.comment if last_reopening else "",
+                    reopened_at=last_reopening.at if last_reopening else record.history_date,
                 )
             )
         else:

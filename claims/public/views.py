@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -27,10 +27,10 @@ class FactCheckFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = [("", _("All verdicts"))] + [
+        cast(forms.ChoiceField, self.fields["rating"]).choices = [("", _("All verdicts"))] + [
             (rating.slug, rating.label) for rating in Rating.objects.order_by("order", "slug")
         ]
-        self.fields["language"].choices = [("", _("All languages"))] + [
+        cast(forms.ChoiceField, self.fields["language"]).choices = [("", _("All languages"))] + [
             (code, name) for code, name in settings.LANGUAGES
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -53,7 +53,7 @@ def claim_touch(*, claim_id: int) -> None:
 @transaction.atomic
 def claim_create(
     *,
-    by: AbstractBaseUser,
+    by: User,
     text: str,
     claimant: str,
     language: str = "fr",
@@ -78,7 +78,7 @@ def claim_create(
 def claim_update(
     *,
     claim: Claim,
-    by: AbstractBaseUser,
+    by: User,
     changes: Mapping[str, Any],
     tags: Iterable[str] | None = None,
     expected_version: int | None = None,
@@ -108,7 +108,7 @@ def claim_update(
 
 
 @transaction.atomic
-def claim_delete(*, claim: Claim, by: AbstractBaseUser, expected_version: int | None = None) -> None:
+def claim_delete(*, claim: Claim, by: User, expected_version: int | None = None) -> None:
     """Delete an unpublished claim; its history stays."""
     claim = claim_lock(claim=claim, expected_version=expected_version)
     rules.check_deletable(by, claim)

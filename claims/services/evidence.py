@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ def _check_stance(stance: str) -> None:
 TYPED_FIELDS = ("stance", "quote", "note", "quote_override_reason")
 
 
-def _save(evidence: Evidence, by: AbstractBaseUser, update_fields: list[str] | None = None) -> None:
+def _save(evidence: Evidence, by: User, update_fields: list[str] | None = None) -> None:
     exclude = [f.name for f in Evidence._meta.fields if f.name not in TYPED_FIELDS]
     try:
         evidence.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -47,7 +47,7 @@ def evidence_add(
     claim: Claim,
     url: str,
     stance: str,
-    by: AbstractBaseUser,
+    by: User,
     quote: str = "",
     note: str = "",
     quote_override_reason: str | None = None,
@@ -71,7 +71,7 @@ def evidence_add(
 def evidence_update(
     *,
     evidence: Evidence,
-    by: AbstractBaseUser,
+    by: User,
     url: str | None = None,
     stance: str | None = None,
     quote: str | None = None,
@@ -128,7 +128,7 @@ def evidence_update(
 
 
 @transaction.atomic
-def evidence_delete(*, evidence: Evidence, by: AbstractBaseUser) -> None:
+def evidence_delete(*, evidence: Evidence, by: User) -> None:
     claim = claim_lock(claim=evidence.claim)
     rules.check_may_edit_evidence(by, claim, "delete")
     evidence._history_user = by
@@ -137,7 +137,7 @@ def evidence_delete(*, evidence: Evidence, by: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
-def evidence_quote_override(*, evidence: Evidence, reason: str, by: AbstractBaseUser) -> Evidence:
+def evidence_quote_override(*, evidence: Evidence, reason: str, by: User) -> Evidence:
     """An editor vouches for a quote the checker could not find on the page (paywall, PDF, removed page)."""
     rules.check_may_override_quote(by)
     reason = reason.strip()

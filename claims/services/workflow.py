@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ def claim_transition(
     *,
     claim: Claim,
     to: ClaimStatus | str,
-    by: AbstractBaseUser,
+    by: User,
     comment: str = "",
     expected_version: int | None = None,
 ) -> Claim:

@@ -86,7 +86,12 @@ def sources_dispatch(
             taken = Source.objects.filter(pk__in=chosen).values_list("id", "lease_token")
             tokens = {source_id: token for source_id, token in taken if token == tokens[source_id]}
         leases = [Lease(source_id, token) for source_id, token in tokens.items()]
-        transaction.on_commit(lambda: [enqueue(lease) for lease in leases])
+
+        def enqueue_all() -> None:
+            for lease in leases:
+                enqueue(lease)
+
+        transaction.on_commit(enqueue_all)
     return leases
 
 

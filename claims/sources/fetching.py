@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import charset_normalizer
 import httpcore
@@ -525,7 +525,8 @@ class _GuardedTransport(httpx.BaseTransport):
         return httpx.Response(
             status_code=core_response.status,
             headers=core_response.headers,
-            stream=_BodyStream(core_response.stream),
+            # A pool of the sync backend streams the body synchronously.
+            stream=_BodyStream(cast(Iterable[bytes], core_response.stream)),
             extensions=core_response.extensions,
         )
 
@@ -566,14 +567,14 @@ def _decode(body: bytes, *, media_type: str, declared: str | None) -> tuple[str,
     for bom, codec in BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(codec, errors="replace"), codec
-    candidates = [_codec(declared)]
+    candidates: list[str | None] = [_codec(declared)]
     if media_type in HTML_TYPES:
         candidates.append(_codec(_declared_in_page(body[:SNIFF_BYTES]), in_page=True))
     candidates.append(_guess(body))
-    for codec in candidates:
-        if codec is not None:
+    for candidate in candidates:
+        if candidate is not None:
             try:
-                return body.decode(codec, errors="replace"), codec
+                return body.decode(candidate, errors="replace"), candidate
             except (LookupError, UnicodeError, ValueError):
                 # A label Python knows but cannot decode text with (base64, idna, undefined...).
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -96,7 +96,7 @@ def source_check_request(*, source_id: int) -> None:
 
 
 @transaction.atomic
-def source_recheck_request(*, source: Source, by: AbstractBaseUser) -> Source:
+def source_recheck_request(*, source: Source, by: User) -> Source:
     """Ask for this source to be checked now, for someone who maintains evidence: it becomes due, and the
     checkers are told once this commits (unless a check is already under way)."""
     rules.check_may_request_check(by)
