@@ -1,10 +1,10 @@
-# factcheck: `make run` for the zero-setup local desk, `make test` for the whole suite.
+# factcheck: `make run` for the zero-setup local desk, `make test` for the whole suite, `make lint` before both.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export DJANGO_COLORS := nocolor
 
-.PHONY: install run test check-migrations clean
+.PHONY: install run test lint clean
 
 # The virtualenv, rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -23,6 +23,12 @@ run: install
 test: install
 	scripts/ensure-test-tools.sh
 	DJANGO_SETTINGS_MODULE=factcheck.settings.test $(BIN)/pytest
+
+# ruff (lint, and the format check) and mypy with the Django and DRF stubs: no finding passes. CI runs it first.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
