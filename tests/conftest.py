@@ -1,4 +1,4 @@
-"""Shared fixtures: a guard on every connection, one user per role, and claims at each step of the workflow."""
+"""Shared fixtures: a guard on every connection, one user per role, claims at each step of the workflow, API clients."""
 
 import ipaddress
 import socket
@@ -6,12 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.models import Claim, ClaimStatus, QuoteStatus, Stance, Transition
-from tests.factories import ClaimFactory, EvidenceFactory, UserFactory, rating
+from tests.factories import UserFactory, claim_at
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 
@@ -71,23 +69,10 @@ def users(viewer, researcher, editor, superuser, outsider):
     return {"viewer": viewer, "researcher": researcher, "editor": editor, "superuser": superuser, "outsider": outsider}
 
 
-def claim_in(status: ClaimStatus, *, sent_to_review_by=None, **fields) -> Claim:
-    """A claim that is ready to move on from `status`: rated, with decisive found evidence and a summary."""
-    if status == ClaimStatus.PUBLISHED:
-        fields.setdefault("published_at", timezone.now())
-        fields.setdefault("first_published_at", fields["published_at"])
-    claim = ClaimFactory(status=status, rating=rating("false"), summary="Aucune preuve publiée.", **fields)
-    EvidenceFactory(claim=claim, stance=Stance.REFUTES, quote="aucune preuve", quote_status=QuoteStatus.FOUND)
-    if sent_to_review_by is not None:
-        Transition.objects.create(
-            claim=claim, from_status=ClaimStatus.RESEARCHING, to_status=ClaimStatus.IN_REVIEW, by=sent_to_review_by
-        )
-    return claim
-
-
 @pytest.fixture
 def make_claim(db):
-    return claim_in
+    """make_claim(status, sent_to_review_by=None, **fields): a claim taken to `status` through the real workflow."""
+    return claim_at
 
 
 def client_for(user: AbstractBaseUser | None) -> APIClient:

@@ -16,14 +16,12 @@ S = ClaimStatus
 def published(make_claim, settings):
     settings.FACTCHECK_SITE_URL = "https://verif.example.org/"
     settings.FACTCHECK_NEWSROOM_NAME = "La Rédaction"
-    first = timezone.make_aware(datetime.datetime(2025, 2, 3, 10, 0))
     return make_claim(
         S.PUBLISHED,
         text="DeepSeek a coûté six millions de dollars.",
         claimant="David Sacks",
         appearance_url="https://example.com/interview",
-        first_published_at=first,
-        published_at=first + datetime.timedelta(days=3),
+        at=timezone.make_aware(datetime.datetime(2025, 2, 3, 10, 0)),
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Flag, FlagKind, SourceState
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, rating
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, claim_at
 
 S = ClaimStatus
 
@@ -168,15 +168,10 @@ def desk(db, editor):
     """A few claims that differ in every filtered field."""
     draft = ClaimFactory(text="Le modèle a coûté six millions.", language="fr")
     english = ClaimFactory(text="The model cost six million dollars.", language="en", assignee=editor)
-    rated = ClaimFactory(
-        text="DeepSeek a volé des données.",
-        status=S.PUBLISHED,
-        rating=rating("false"),
-        published_at=timezone.now(),
-        first_published_at=timezone.now(),
-        claim_date=datetime.date(2025, 1, 1),
+    rated = claim_at(
+        S.PUBLISHED, text="DeepSeek a volé des données.", verdict="false", claim_date=datetime.date(2025, 1, 1)
     )
-    flagged = ClaimFactory(text="Nvidia a perdu 600 milliards.", status=S.RESEARCHING)
+    flagged = claim_at(S.RESEARCHING, text="Nvidia a perdu 600 milliards.", verdict="mixed")
     Flag.objects.create(claim=flagged, kind=FlagKind.UNPROVEN)
     Flag.objects.create(claim=draft, kind=FlagKind.UNPROVEN, cleared_at=timezone.now())
     return {"draft": draft, "english": english, "rated": rated, "flagged": flagged}

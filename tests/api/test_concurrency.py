@@ -37,7 +37,7 @@ def test_two_threads_patching_at_once_one_wins_one_gets_412():
     """Real concurrency: two requests in two threads, two database connections, the same ETag."""
     researcher = UserFactory(username="alice", role="researcher")
     editor = UserFactory(username="bob", role="editor")
-    claim = ClaimFactory(status=ClaimStatus.RESEARCHING)
+    claim = ClaimFactory()
     etag = f'"{claim.pk}-{claim.version}"'
     start = threading.Barrier(2)
     results: dict[str, int] = {}

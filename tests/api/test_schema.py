@@ -15,8 +15,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from claims.models import Check, CheckOutcome, ClaimStatus, Flag, FlagKind
 from factcheck.wsgi import application
-from tests.conftest import claim_in, client_for
-from tests.factories import UserFactory
+from tests.conftest import client_for
+from tests.factories import UserFactory, claim_at
 
 # An unordered page is a bug that shows only under load; here it fails the operation (a 500).
 pytestmark = pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
@@ -39,7 +39,7 @@ def in_test_transaction() -> Iterator[None]:
 def demo_desk(db) -> dict[str, int]:
     """Demo-like data: claims at each step of the workflow, with evidence, flags, sources and their checks."""
     colleague = UserFactory(username="colleague", role="researcher")
-    claims = {status: claim_in(status, sent_to_review_by=colleague) for status in ClaimStatus}
+    claims = {status: claim_at(status, sent_to_review_by=colleague) for status in ClaimStatus}
     Flag.objects.create(claim=claims[ClaimStatus.RESEARCHING], kind=FlagKind.UNPROVEN)
     source = claims[ClaimStatus.PUBLISHED].evidence.get().source
     Check.objects.create(source=source, outcome=CheckOutcome.OK, http_status=200)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.flags import flags_sweep, flags_sweep_checked
 from claims.models import ClaimStatus, Flag, FlagKind, QuoteStatus, Source, SourceState, Stance
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, claim_at
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_a_young_claim_is_not_unproven_yet(settings):
 
 
 def test_a_rejected_claim_is_never_unproven():
-    claim = ClaimFactory(created_at=OLD, status=ClaimStatus.REJECTED)
+    claim = claim_at(ClaimStatus.REJECTED, at=OLD)
     flags_sweep()
     assert open_kinds(claim) == set()
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Evidence, Snapshot
-from claims.services.claims import claim_create, claim_update
-from claims.services.evidence import evidence_add
-from claims.services.workflow import claim_transition
-from tests.factories import rating
+from tests.factories import claim_at
 
 S = ClaimStatus
 
@@ -35,41 +32,20 @@ def snapshot_of(evidence: Evidence, text: str) -> Snapshot:
     return snapshot
 
 
-def desk_publish(
-    researcher: AbstractBaseUser,
-    editor: AbstractBaseUser,
-    *,
-    text: str = "DeepSeek a entraîné son modèle pour six millions de dollars.",
-    claimant: str = "David Sacks",
-    language: str = "fr",
-    verdict: str = "false",
-    summary: str = "Le chiffre ne couvre que la dernière phase d’entraînement.",
-) -> Claim:
-    """A claim taken through the whole workflow by a researcher, then published by an editor."""
-    claim = claim_create(
-        by=researcher,
-        text=text,
-        claimant=claimant,
-        language=language,
-        claim_date=datetime.date(2025, 1, 29),
-        appearance_url="https://example.com/interview",
-    )
-    evidence_add(
-        claim=claim,
-        url="https://example.org/enquete",
-        stance="refutes",
-        note="Le rapport technique, page 5.",
-        by=researcher,
-    )
-    claim = claim_update(claim=claim, by=researcher, changes={"rating": rating(verdict), "summary": summary})
-    claim = claim_transition(claim=claim, to=S.RESEARCHING, by=researcher)
-    claim = claim_transition(claim=claim, to=S.IN_REVIEW, by=researcher)
-    return claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
-
-
 @pytest.fixture
-def publish(researcher, editor):
-    def publish(**fields: str) -> Claim:
-        return desk_publish(researcher, editor, **fields)
+def publish(db):
+    """publish(**fields): a fact-check published through the real workflow, as the public pages' tests read it."""
+
+    def publish(**fields: Any) -> Claim:
+        fields.setdefault("text", "DeepSeek a entraîné son modèle pour six millions de dollars.")
+        fields.setdefault("claimant", "David Sacks")
+        fields.setdefault("summary", "Le chiffre ne couvre que la dernière phase d’entraînement.")
+        return claim_at(
+            S.PUBLISHED,
+            appearance_url="https://example.com/interview",
+            evidence_url="https://example.org/enquete",
+            note="Le rapport technique, page 5.",
+            **fields,
+        )
 
     return publish

@@ -17,7 +17,7 @@ from claims.public.selectors import factcheck_published_version
 from claims.services.claims import claim_update
 from claims.services.evidence import evidence_add, evidence_update
 from claims.services.workflow import claim_transition
-from tests.factories import ClaimFactory, EvidenceFactory, rating
+from tests.factories import claim_at, rating
 from tests.public.conftest import snapshot_of
 
 S = ClaimStatus
@@ -232,19 +232,10 @@ def test_a_claim_quoting_a_closing_script_tag_cannot_break_out_of_the_json_ld(pu
 # --- The list ---------------------------------------------------------------------------------------
 
 
-def published_claim(*, verdict: str = "false", language: str = "fr", days_ago: int = 0, **fields):
+def published_claim(*, days_ago: int = 0, **fields):
+    """A fact-check published `days_ago` days ago, through the real workflow."""
     when = timezone.now() - datetime.timedelta(days=days_ago)
-    claim = ClaimFactory(
-        status=S.PUBLISHED,
-        rating=rating(verdict),
-        language=language,
-        summary="Résumé.",
-        published_at=when,
-        first_published_at=when,
-        **fields,
-    )
-    EvidenceFactory(claim=claim, stance="refutes")
-    return claim
+    return claim_at(S.PUBLISHED, at=when, summary="Résumé.", **fields)
 
 
 def test_the_list_shows_published_fact_checks_newest_first(client, make_claim):
