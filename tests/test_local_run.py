@@ -101,7 +101,15 @@ def test_the_worker_and_an_editor_write_to_sqlite_at_once_and_nothing_is_lost(
     desk(env, "setup", *(pages.url(f"/page/{n}") for n in range(PAGES)))
 
     # As scripts/run-local.sh starts it: the prefork pool of two, every queue.
-    worker = Worker(redis.url, concurrency=2, prefork=True, **env)
+    worker = Worker(
+        redis.url,
+        concurrency=2,
+        prefork=True,
+        DJANGO_SETTINGS_MODULE=env["DJANGO_SETTINGS_MODULE"],
+        DATABASE_URL=env["DATABASE_URL"],
+        FACTCHECK_FETCH_ALLOW_NETWORKS=env["FACTCHECK_FETCH_ALLOW_NETWORKS"],
+        FACTCHECK_PER_HOST_CONCURRENCY=env["FACTCHECK_PER_HOST_CONCURRENCY"],
+    )
     beat = Beat(redis.url)
     try:
         assert worker.queues() == {"checks", "sweeps", "alerts"}, worker.output()

@@ -162,27 +162,32 @@ def test_as_production_runs_them_checks_ending_together_ask_for_one_sweep(
     would ask for a sweep of its own)."""
     pages = 6
     settings.FACTCHECK_GLOBAL_CONCURRENCY = settings.FACTCHECK_PER_HOST_CONCURRENCY = pages
-    env = {
-        "DJANGO_CACHE_URL": f"redis://127.0.0.1:{redis.port}/1",
-        "FACTCHECK_GLOBAL_CONCURRENCY": str(pages),
-        "FACTCHECK_PER_HOST_CONCURRENCY": str(pages),
-        # Room for all the checks to end before the sweep they ask for, even on a loaded machine.
-        "FACTCHECK_SWEEP_DELAY_SECONDS": "5",
-    }
     moved = "<html><body><p>Le rapport complet sera publié demain.</p></body></html>"
-    quoted: list[int] = []
-    unquoted: list[int] = []
+    quote_on_page: dict[str, bool] = {}
     for n in range(pages):
         # Every other page no longer holds the quote. Slow enough for the checks to run side by side.
         body = PAGE if n % 2 == 0 else moved
         url = http_server.route(f"/enquete/{n}", headers=HTML, body=body.encode(), delay=0.5)
-        evidence = EvidenceFactory(
+        EvidenceFactory(
             source=Source.objects.create(url=url, host="127.0.0.1"), quote="aucune preuve n'a été présentée"
         )
-        (quoted if n % 2 == 0 else unquoted).append(evidence.pk)
+        quote_on_page[url] = n % 2 == 0
 
-    checks = Worker(redis.url, concurrency=pages, prefork=True, queues=["checks"], **env)
-    sweeps = Worker(redis.url, concurrency=2, prefork=True, queues=["sweeps"], **env)
+    def start(queue: str, processes: int) -> Worker:
+        return Worker(
+            redis.url,
+            concurrency=processes,
+            prefork=True,
+            queues=[queue],
+            DJANGO_CACHE_URL=f"redis://127.0.0.1:{redis.port}/1",
+            FACTCHECK_GLOBAL_CONCURRENCY=str(pages),
+            FACTCHECK_PER_HOST_CONCURRENCY=str(pages),
+            # Room for all the checks to end before the sweep they ask for, even on a loaded machine.
+            FACTCHECK_SWEEP_DELAY_SECONDS="5",
+        )
+
+    checks = start("checks", pages)
+    sweeps = start("sweeps", 2)
     try:
         assert (checks.queues(), sweeps.queues()) == ({"checks"}, {"sweeps"})
         assert len(sources_dispatch(enqueue=enqueue_into(redis.url))) == pages
@@ -206,11 +211,10 @@ def test_as_production_runs_them_checks_ending_together_ask_for_one_sweep(
     assert checks_received == ["claims.tasks.source_check_task"] * pages
     assert Check.objects.count() == pages
     assert not Source.objects.filter(sweep_pending=True).exists()
-    assert dict(Evidence.objects.values_list("pk", "quote_status")) == {
-        **{pk: QuoteStatus.FOUND for pk in quoted},
-        **{pk: QuoteStatus.MISSING for pk in unquoted},
+    assert dict(Evidence.objects.values_list("source__url", "quote_status")) == {
+        url: QuoteStatus.FOUND if found else QuoteStatus.MISSING for url, found in quote_on_page.items()
     }
     # The one sweep raised the flag of every claim whose quote went missing, and of no other.
-    claims_unquoted = Evidence.objects.filter(pk__in=unquoted).values_list("claim_id", flat=True)
+    unquoted = Evidence.objects.filter(quote_status=QuoteStatus.MISSING).values_list("claim_id", flat=True)
     open_flags = Flag.objects.filter(cleared_at__isnull=True).values_list("claim_id", "kind")
-    assert sorted(open_flags) == sorted((pk, FlagKind.QUOTE_MISSING) for pk in claims_unquoted)
+    assert sorted(open_flags) == sorted((pk, FlagKind.QUOTE_MISSING) for pk in unquoted)
