@@ -141,7 +141,12 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait_for("ready.", ready_timeout)
+        try:
+            self._wait_for("ready.", ready_timeout)
+        except BaseException:
+            # Nobody will stop a worker that never became ours.
+            self.stop()
+            raise
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")

@@ -125,9 +125,9 @@ def test_the_worker_and_an_editor_write_to_sqlite_at_once_and_nothing_is_lost(
         assert wait_until(settled, timeout=30, interval=1), worker.output()
         report = json.loads(desk(env, "report"))
     finally:
-        beat.stop()
         log = worker.output()
         worker.stop()
+        beat.stop()
 
     # Nothing lost to a locked database: no task of the worker failed or retried, no write of the editor failed.
     locked = Counter(re.findall(r"Task (claims\.tasks\.\w+)\[[-0-9a-f]+\] [^\n]*database is locked", log))
