@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -91,13 +92,29 @@ def enqueue_into(broker_url: str) -> Callable[[Lease], None]:
 class Worker:
     """`celery -A factcheck worker` in its own process, with this process's database, the given broker and settings.
 
-    `concurrency`: threads of a thread pool, as the tests run it; None for the production prefork pool with the
-    settings' default concurrency, as the benchmark runs it.
+    `concurrency`: threads of a thread pool, as most tests run it; with `prefork`, processes of the production
+    pool; None for the prefork pool with the settings' default concurrency, as the benchmark runs it.
+    `queues`: the queues it consumes (-Q); by default all the declared ones, as `make run`'s worker does.
+    `env` overrides the environment: DJANGO_SETTINGS_MODULE and DATABASE_URL too (the local run's test does).
     """
 
-    def __init__(self, broker_url: str, *, concurrency: int | None = 4, ready_timeout: float = 60, **env: str) -> None:
+    def __init__(
+        self,
+        broker_url: str,
+        *,
+        concurrency: int | None = 4,
+        prefork: bool = False,
+        queues: Sequence[str] = (),
+        ready_timeout: float = 60,
+        **env: str,
+    ) -> None:
         self.log = tempfile.NamedTemporaryFile(prefix="factcheck-worker-", suffix=".log", delete=False)  # noqa: SIM115
-        pool = ["--pool=threads", f"--concurrency={concurrency}"] if concurrency is not None else []
+        if prefork or concurrency is None:
+            options = ["--pool=prefork", *([f"--concurrency={concurrency}"] if concurrency is not None else [])]
+        else:
+            options = ["--pool=threads", f"--concurrency={concurrency}"]
+        if queues:
+            options.append(f"--queues={','.join(queues)}")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -106,7 +123,7 @@ class Worker:
                 "-A",
                 "factcheck",
                 "worker",
-                *pool,
+                *options,
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel=INFO",
@@ -124,10 +141,19 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait_for("ready.", ready_timeout)
+        try:
+            self._wait_for("ready.", ready_timeout)
+        except BaseException:
+            # Nobody will stop a worker that never became ours.
+            self.stop()
+            raise
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
+
+    def queues(self) -> set[str]:
+        """The queues this worker consumes, as its start-up banner lists them."""
+        return set(re.findall(r"^\s*\.> (\S+)\s+exchange=", self.output(), re.MULTILINE))
 
     def _wait_for(self, text: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

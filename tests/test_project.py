@@ -1,11 +1,14 @@
 """Project-wide guarantees: migrations match the models, production settings pass Django's deploy checks."""
 
+import importlib
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -55,19 +58,59 @@ def test_production_settings_refuse_to_start_without_a_secret():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_compose_runs_web_worker_and_beat_from_one_django_block():
-    """They differ only in their command (and the web port)."""
+def compose_services() -> dict[str, dict[str, Any]]:
+    """docker-compose.yml's services, with the `x-django` block merged into those that use it (YAML merge keys)."""
     import yaml
 
-    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+def test_compose_runs_every_django_service_from_one_block_that_differs_only_in_its_command():
+    services = compose_services()
     django_services = {name: s for name, s in services.items() if s.get("build") == "."}
-    assert set(django_services) == {"web", "worker", "beat"}
-    without_command = [{k: v for k, v in s.items() if k not in ("command", "ports")} for s in django_services.values()]
-    assert all(s == without_command[0] for s in without_command)
-    assert "gunicorn factcheck.wsgi" in services["web"]["command"]
-    assert services["worker"]["command"].startswith("celery -A factcheck worker")
-    assert services["beat"]["command"].startswith("celery -A factcheck beat")
-    assert without_command[0]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert set(django_services) == {"migrate", "web", "worker-checks", "worker-sweeps", "worker-alerts", "beat"}
+    # The web port aside; the one-shot migrate also waits for the database alone and is not restarted.
+    shared = [{k: v for k, v in s.items() if k not in ("command", "ports")} for s in django_services.values()]
+    migrate = shared.pop(list(django_services).index("migrate"))
+    assert all(s == shared[0] for s in shared)
+    assert {k: v for k, v in migrate.items() if k not in ("depends_on", "restart")} == {
+        k: v for k, v in shared[0].items() if k not in ("depends_on", "restart")
+    }
+    assert shared[0]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert shared[0]["environment"]["DJANGO_SETTINGS_MODULE"] == "factcheck.settings.production"
+
+
+def test_compose_migrates_once_before_web_workers_and_beat_start():
+    services = compose_services()
+    assert services["migrate"]["command"] == "python manage.py migrate --no-input"
+    assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name in ("web", "worker-checks", "worker-sweeps", "worker-alerts", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
+        assert "migrate" not in services[name]["command"], name
+    assert services["web"]["command"].startswith("gunicorn factcheck.wsgi ")
+
+
+def test_compose_runs_one_worker_per_declared_queue_and_one_beat():
+    from django.conf import settings
+
+    commands = {name: shlex.split(s["command"]) for name, s in compose_services().items() if "command" in s}
+    consumed = {}
+    for name, command in commands.items():
+        if command[:4] == ["celery", "-A", "factcheck", "worker"]:
+            consumed[name] = command[command.index("-Q") + 1]
+    assert consumed == {f"worker-{queue.name}": queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert [name for name, command in commands.items() if "beat" in command] == ["beat"]
+
+
+def test_compose_passes_the_fetch_limits_with_the_settings_defaults(monkeypatch: pytest.MonkeyPatch):
+    """Every service gets the same limits (the dispatch reads them in every checks worker); unset, the settings'."""
+    from factcheck.settings import base
+
+    environment = compose_services()["web"]["environment"]
+    for name in ("FACTCHECK_GLOBAL_CONCURRENCY", "FACTCHECK_PER_HOST_CONCURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+        assert environment[name] == f"${{{name}:-{importlib.reload(base).__dict__[name]}}}"
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 # Django's generic classes (ModelForm[Claim], ModelAdmin[Source]) take type arguments at run time, as mypy reads them.
 django_stubs_ext.monkeypatch()
@@ -104,6 +105,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # CONN_MAX_AGE says: a new PostgreSQL backend for every check. With it, a connection serves up to this many tasks,
 # and factcheck/celery.py closes it sooner when it is broken or older than CONN_MAX_AGE, as Django does per request.
 CELERY_DB_REUSE_MAX = 10_000
+# One queue per kind of work, so that a long sweep never waits behind a thousand fetches and each kind scales by
+# adding workers for its queue (`celery -A factcheck worker -Q checks`). A worker started without -Q consumes them
+# all (make run). Routes name the tasks by their module, as beat's rows do (migration 0008_task_names).
+# checks: the dispatch and the source checks (fetches); sweeps: the flags sweeps; alerts: deliveries of alerts.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("checks", "sweeps", "alerts")]
+CELERY_TASK_ROUTES = {
+    "claims.sources.tasks.sources_dispatch_task": {"queue": "checks"},
+    "claims.sources.tasks.source_check_task": {"queue": "checks"},
+    "claims.sources.tasks.flags_sweep_task": {"queue": "sweeps"},
+    "claims.sources.tasks.flags_sweep_checked_task": {"queue": "sweeps"},
+    # Celery's own daily clean-up, which beat adds by itself (it does nothing here: no results are kept).
+    "celery.backend_cleanup": {"queue": "sweeps"},
+}
+# A task without a route would go to this queue, which is not declared: sending it fails at once instead of leaving
+# it on a queue no worker consumes. tests/test_celery_routes.py checks that every task of ours has a route.
+CELERY_TASK_DEFAULT_QUEUE = "unrouted"
+CELERY_TASK_CREATE_MISSING_QUEUES = False
 
 # --- The claim desk ---------------------------------------------------------------------------
 # A claim with no decisive evidence after this long gets the `unproven` flag.

@@ -12,6 +12,18 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker's processes and beat write to one file at once. A transaction that has read and
+    # then writes while another holds the write lock fails at once with "database is locked", whatever the busy
+    # timeout: IMMEDIATE takes the write lock when the transaction begins, where the busy timeout (seconds, well
+    # within the tasks' time limits) is waited. WAL lets readers go on while one writes; NORMAL is safe with WAL.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        # Options given in DATABASE_URL win.
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 if "REDIS_URL" not in os.environ:
     # No Redis on this machine: a real worker and beat talk through kombu's filesystem transport.

@@ -10,6 +10,13 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 # Benchmarks set it as production does (60), so that a worker keeps its connection between tasks.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 
+# Memory by default, each process its own. The worker tests that run as production does share a Redis cache between
+# their workers' processes (the sweep after checks is asked for once through it): DJANGO_CACHE_URL=redis://….
+CACHES = {"default": env.cache_url_config(env.str("DJANGO_CACHE_URL", default="") or "locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's own client, as in production, even where django-redis happens to be installed.
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+
 # Fast hashing: the suite creates many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The fetcher may reach the tests' own HTTP servers on loopback, and nothing wider.

@@ -8,12 +8,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.models import Count
+from pytest_django.fixtures import Settings
 
-from claims.models import Check, Flag, FlagKind, QuoteStatus, Source
+from claims.models import Check, Evidence, Flag, FlagKind, QuoteStatus, Source
 from claims.sources.dispatch import sources_dispatch
 from claims.sources.tasks import CHECK_HARD_LIMIT
 from tests.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
 from tests.factories import ClaimFactory, EvidenceFactory
+from tests.http_server import LocalHTTPServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,6 +31,13 @@ def redis():
     server = ThrowawayRedis()
     yield server
     server.stop()
+
+
+def succeeded(worker: Worker, task: str) -> list[str]:
+    """The pool processes (ForkPoolWorker-<n>) in which this task succeeded, once per success."""
+    return re.findall(
+        rf"ForkPoolWorker-(\d+)\] Task claims\.sources\.tasks\.{task}\[[-0-9a-f]+\] succeeded", worker.output()
+    )
 
 
 def test_the_default_time_limits_stay_below_the_visibility_timeout():
@@ -144,3 +153,70 @@ def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, se
     assert per_source == {source.pk: 1 for source in sources}
     assert set(Source.objects.values_list("state", flat=True)) == {"alive"}
     assert not Source.objects.filter(lease_token__isnull=False).exists()
+
+
+def test_as_production_runs_them_checks_ending_together_ask_for_one_sweep(
+    http_server: LocalHTTPServer, redis: ThrowawayRedis, settings: Settings
+) -> None:
+    """As docker-compose runs them: a prefork worker for the checks queue, another for the sweeps queue, both with
+    the Redis cache. The checks end in different processes; the cache they share has them ask for one sweep after
+    checks, which raises the flags of every claim they cite (with each process's own memory cache, each process
+    would ask for a sweep of its own)."""
+    pages = 6
+    settings.FACTCHECK_GLOBAL_CONCURRENCY = settings.FACTCHECK_PER_HOST_CONCURRENCY = pages
+    moved = "<html><body><p>Le rapport complet sera publié demain.</p></body></html>"
+    quote_on_page: dict[str, bool] = {}
+    for n in range(pages):
+        # Every other page no longer holds the quote. Slow enough for the checks to run side by side.
+        body = PAGE if n % 2 == 0 else moved
+        url = http_server.route(f"/enquete/{n}", headers=HTML, body=body.encode(), delay=0.5)
+        EvidenceFactory(
+            source=Source.objects.create(url=url, host="127.0.0.1"), quote="aucune preuve n'a été présentée"
+        )
+        quote_on_page[url] = n % 2 == 0
+
+    def start(queue: str, processes: int) -> Worker:
+        return Worker(
+            redis.url,
+            concurrency=processes,
+            prefork=True,
+            queues=[queue],
+            DJANGO_CACHE_URL=f"redis://127.0.0.1:{redis.port}/1",
+            FACTCHECK_GLOBAL_CONCURRENCY=str(pages),
+            FACTCHECK_PER_HOST_CONCURRENCY=str(pages),
+            # Room for all the checks to end before the sweep they ask for, even on a loaded machine.
+            FACTCHECK_SWEEP_DELAY_SECONDS="5",
+        )
+
+    checks = start("checks", pages)
+    sweeps = start("sweeps", 2)
+    try:
+        assert (checks.queues(), sweeps.queues()) == ({"checks"}, {"sweeps"})
+        assert len(sources_dispatch(enqueue=enqueue_into(redis.url))) == pages
+        assert wait_until(
+            lambda: (
+                len(succeeded(checks, "source_check_task")) == pages and succeeded(sweeps, "flags_sweep_checked_task")
+            ),
+            timeout=60,
+        ), checks.output() + sweeps.output()
+        # The checks ran in several processes of the pool, which shared the answer to "is a sweep asked for?".
+        assert len(set(succeeded(checks, "source_check_task"))) > 1, checks.output()
+        # A sweep asked for by a check would be received at once (it waits for its countdown in the worker).
+        time.sleep(1)
+        sweeps_received = re.findall(r"Task (claims\.sources\.tasks\.\w+)\[[-0-9a-f]+\] received", sweeps.output())
+        checks_received = re.findall(r"Task (claims\.sources\.tasks\.\w+)\[[-0-9a-f]+\] received", checks.output())
+    finally:
+        checks.stop()
+        sweeps.stop()
+
+    assert sweeps_received == ["claims.sources.tasks.flags_sweep_checked_task"]
+    assert checks_received == ["claims.sources.tasks.source_check_task"] * pages
+    assert Check.objects.count() == pages
+    assert not Source.objects.filter(sweep_pending=True).exists()
+    assert dict(Evidence.objects.values_list("source__url", "quote_status")) == {
+        url: QuoteStatus.FOUND if found else QuoteStatus.MISSING for url, found in quote_on_page.items()
+    }
+    # The one sweep raised the flag of every claim whose quote went missing, and of no other.
+    unquoted = Evidence.objects.filter(quote_status=QuoteStatus.MISSING).values_list("claim_id", flat=True)
+    open_flags = Flag.objects.filter(cleared_at__isnull=True).values_list("claim_id", "kind")
+    assert sorted(open_flags) == sorted((pk, FlagKind.QUOTE_MISSING) for pk in unquoted)
