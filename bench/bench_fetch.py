@@ -277,7 +277,7 @@ def run_e2e(
     from django.test.utils import override_settings
 
     from claims.models import Check, Evidence, Flag, Snapshot
-    from tests.celery_worker import Worker, enqueue_into
+    from harness.celery_worker import Worker, enqueue_into
 
     effective = min(global_limit, n_hosts * per_host)
     result = E2E(
@@ -1233,7 +1233,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.test")
     database_ensure(database_url, log=log)
 
-    from tests.celery_worker import ThrowawayRedis
+    from harness.celery_worker import ThrowawayRedis
 
     with ExitStack() as cleanup:
         redis = ThrowawayRedis()

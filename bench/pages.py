@@ -18,10 +18,9 @@ import socket
 import sys
 import time
 from email.utils import formatdate
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "data" / "seed-article.txt"
+from harness import SEED_ARTICLE
+
 LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
 # 127.0.0.1 is left to everything else on the machine; the hosts start at .2.
 FIRST_HOST = 2
@@ -58,7 +57,7 @@ def page_url(host: int, page: int, port: int) -> str:
 
 
 def _sentences() -> list[str]:
-    text = SEED.read_text(encoding="utf-8")
+    text = SEED_ARTICLE.read_text(encoding="utf-8")
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " ")) if len(s.strip()) > 20]
 
 

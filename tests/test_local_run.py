@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.celery import app
-from tests.celery_worker import ROOT, ThrowawayRedis, Worker, wait_until
+from harness.celery_worker import ROOT, ThrowawayRedis, Worker, wait_until
 from tests.http_server import LocalHTTPServer
 from tests.local_desk import QUOTE
 

@@ -4,7 +4,6 @@ import threading
 import uuid
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -13,13 +12,14 @@ from django.utils import timezone
 from claims.models import Check, CheckOutcome, Evidence, Snapshot, Source, SourceState, Stance
 from claims.sources.check import source_check, source_fetch, source_record
 from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncited
-from tests.celery_worker import wait_until
+from harness import SEED_ARTICLE
+from harness.celery_worker import wait_until
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 # The seed article: the kind of page the newsroom cites.
-ARTICLE = (Path(__file__).resolve().parents[2] / "data" / "seed-article.txt").read_text(encoding="utf-8")
+ARTICLE = SEED_ARTICLE.read_text(encoding="utf-8")
 PARAGRAPHS = [p for p in ARTICLE.split("\n") if p.strip()]
 
 

@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 from claims.models import Check, Evidence, Flag, FlagKind, QuoteStatus, Source
 from claims.sources.dispatch import sources_dispatch
 from claims.sources.tasks import CHECK_HARD_LIMIT
-from tests.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
+from harness.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
 from tests.factories import ClaimFactory, EvidenceFactory
 from tests.http_server import LocalHTTPServer
 

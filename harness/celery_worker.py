@@ -1,4 +1,4 @@
-"""A throwaway Redis and real Celery worker processes, on loopback only: for the integration tests and bench-fetch."""
+"""A throwaway Redis and real Celery worker processes, on loopback only: for the integration tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class ThrowawayRedis:
@@ -83,8 +84,8 @@ def enqueue_into(broker_url: str) -> Callable[[Lease], None]:
     from factcheck.celery import app
 
     def enqueue(lease: Lease) -> None:
-        with app.connection_for_write(broker_url) as conn:
-            source_check_task.apply_async((lease.source_id, str(lease.token)), connection=conn)
+        with app.connection_for_write(broker_url) as conn, conn.Producer() as producer:
+            source_check_task.apply_async((lease.source_id, str(lease.token)), producer=producer)
 
     return enqueue
 
@@ -181,10 +182,11 @@ class Worker:
         os.unlink(self.log.name)
 
 
-def wait_until(condition, timeout: float = 60, interval: float = 0.2) -> bool:
+def wait_until(condition: Callable[[], object], timeout: float = 60, interval: float = 0.2) -> bool:
+    """Whether `condition` comes true within `timeout` seconds, asked every `interval`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
         time.sleep(interval)
-    return condition()
+    return bool(condition())
