@@ -19,10 +19,11 @@ install: $(VENV)/.installed
 run: install
 	DJANGO_SETTINGS_MODULE=factcheck.settings.local scripts/run-local.sh
 
-# The whole suite against PostgreSQL and Redis (DATABASE_URL, REDIS_URL; standard local ports by default).
+# The whole suite against PostgreSQL and Redis (DATABASE_URL, REDIS_URL; standard local ports by default), in one
+# pytest process per core: the worker tests mostly wait, and the others run meanwhile.
 test: install
 	scripts/ensure-test-tools.sh
-	DJANGO_SETTINGS_MODULE=factcheck.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=factcheck.settings.test $(BIN)/pytest --numprocesses=auto
 
 # ruff (lint, and the format check) and mypy with the Django and DRF stubs: no finding passes. CI runs it first.
 lint: install

@@ -2,13 +2,18 @@
 
 import ipaddress
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from celery.signals import before_task_publish
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from factcheck.celery import app
 from tests.factories import UserFactory, claim_at
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
@@ -88,3 +93,30 @@ def client_for(user: AbstractBaseUser | None) -> APIClient:
 def api(db) -> Callable[[AbstractBaseUser | None], APIClient]:
     """api(user) is a client holding that user's token; api(None) an anonymous one."""
     return client_for
+
+
+@pytest.fixture
+def published_tasks() -> Iterator[list[tuple[str, str]]]:
+    """Every task this test sends to the broker, as (task name, queue), in order; the messages are taken back from
+    the broker afterwards (no worker of the suite consumes the standard Redis)."""
+    sent: list[tuple[str, str]] = []
+
+    def record(sender: str, routing_key: str, **kwargs: Any) -> None:
+        sent.append((sender, routing_key))
+
+    before_task_publish.connect(record)
+    yield sent
+    before_task_publish.disconnect(record)
+    if sent:
+        app.control.purge()
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
+    """For an expensive module-scoped fixture: the rows made inside stay for all the module's tests (each runs in a
+    savepoint of them) and are gone after the module, with the transaction that is rolled back then."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)

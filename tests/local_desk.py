@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-QUOTE = "aucune preuve n’a été présentée"
+from tests.pages import QUOTE
 
 
 def desk_setup(pages: list[str]) -> None:

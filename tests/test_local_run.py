@@ -22,13 +22,10 @@ import pytest
 from factcheck.celery import app
 from harness.celery_worker import ROOT, ThrowawayRedis, Worker, wait_until
 from tests.http_server import LocalHTTPServer
-from tests.local_desk import QUOTE
+from tests.pages import HTML, WITH_QUOTE, WITHOUT_QUOTE
 
 pytestmark = pytest.mark.local_run
 
-HTML = [("Content-Type", "text/html; charset=utf-8")]
-WITH_QUOTE = f"<html><body><p>Pour l’instant, {QUOTE}.</p></body></html>".encode()
-WITHOUT_QUOTE = "<html><body><p>Le rapport complet sera publié demain.</p></body></html>".encode()
 PAGES = 24
 EDITING_SECONDS = 8
 

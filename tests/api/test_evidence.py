@@ -9,12 +9,12 @@ S = ClaimStatus
 
 
 def test_citing_a_page_creates_its_source_and_asks_for_a_check(
-    api, researcher, make_claim, django_capture_on_commit_callbacks
+    api, researcher, make_claim, django_capture_on_commit_callbacks, published_tasks
 ):
     claim = make_claim(S.RESEARCHING)
     version = claim.version
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = api(researcher).post(
             f"/api/v1/claims/{claim.pk}/evidence/",
             {
@@ -33,7 +33,8 @@ def test_citing_a_page_creates_its_source_and_asks_for_a_check(
     assert body["source"]["state"] == "pending"
     source = Source.objects.get(url="https://example.com/article")
     assert source.next_check_at <= timezone.now()
-    assert callbacks, "a check is asked for once the transaction commits"
+    # Once the request committed, the checkers were told: a dispatch, on the checks queue, and nothing else.
+    assert published_tasks == [("claims.sources.tasks.sources_dispatch_task", "checks")]
     claim.refresh_from_db()
     assert claim.version == version + 1
 

@@ -5,34 +5,38 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.models import Check, CheckOutcome, ClaimStatus, Flag, FlagKind
+from claims.models import Check, CheckOutcome, Flag, FlagKind
+from tests.conftest import rows_for_the_module
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory, rating
 
 
-@pytest.fixture
-def busy_desk(db, editor):
-    """More than 100 of everything a list shows, with all the relations a row touches."""
-    source = SourceFactory()
-    claims = ClaimFactory.create_batch(
-        105, rating=rating("false"), assignee=editor, created_by=editor, status=ClaimStatus.RESEARCHING
-    )
-    for claim in claims:
-        claim.tags.add("ia", "deepseek")
-        EvidenceFactory(claim=claim, source=source, added_by=editor)
-        EvidenceFactory(claim=claim, added_by=editor)
-        Flag.objects.create(claim=claim, kind=FlagKind.UNPROVEN)
-    Check.objects.bulk_create(
-        Check(source=source, outcome=CheckOutcome.OK, started_at=timezone.now()) for _ in range(105)
-    )
-    busy = claims[0]
-    for n in range(105):
-        EvidenceFactory(claim=busy, source=source, added_by=UserFactory(username=f"helper{n}", role="researcher"))
-    # Edits and moves for the history.
-    for n in range(60):
-        busy.summary = f"Version {n}"
-        busy._history_user = UserFactory(username=f"editor{n}", role="editor")
-        busy.save()
-    return {"claim": busy, "source": source}
+@pytest.fixture(scope="module")
+def busy_desk(django_db_setup, django_db_blocker):
+    """More than 100 of everything a list shows, with all the relations a row touches.
+
+    Built once for all the module's tests.
+    """
+    with rows_for_the_module(django_db_blocker):
+        editor = UserFactory(username="busy-editor", role="editor")
+        source = SourceFactory()
+        claims = ClaimFactory.create_batch(105, rating=rating("false"), assignee=editor, created_by=editor)
+        for claim in claims:
+            claim.tags.add("ia", "deepseek")
+            EvidenceFactory(claim=claim, source=source, added_by=editor)
+            EvidenceFactory(claim=claim, added_by=editor)
+            Flag.objects.create(claim=claim, kind=FlagKind.UNPROVEN)
+        Check.objects.bulk_create(
+            Check(source=source, outcome=CheckOutcome.OK, started_at=timezone.now()) for _ in range(105)
+        )
+        busy = claims[0]
+        for n in range(105):
+            EvidenceFactory(claim=busy, source=source, added_by=UserFactory(username=f"helper{n}", role="researcher"))
+        # Edits and moves for the history.
+        for n in range(60):
+            busy.summary = f"Version {n}"
+            busy._history_user = UserFactory(username=f"editor{n}", role="editor")
+            busy.save()
+        yield {"claim": busy, "source": source}
 
 
 LISTS = [

@@ -3,19 +3,22 @@
 import os
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from drf_spectacular.generators import EndpointEnumerator
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from claims.models import Check, CheckOutcome, ClaimStatus, Flag, FlagKind
 from factcheck.wsgi import application
-from tests.conftest import client_for
+from tests.conftest import client_for, rows_for_the_module
 from tests.factories import UserFactory, claim_at
 
 # An unordered page is a bug that shows only under load; here it fails the operation (a 500).
@@ -35,60 +38,74 @@ def in_test_transaction() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def demo_desk(db) -> dict[str, int]:
-    """Demo-like data: claims at each step of the workflow, with evidence, flags, sources and their checks."""
-    colleague = UserFactory(username="colleague", role="researcher")
-    claims = {status: claim_at(status, sent_to_review_by=colleague) for status in ClaimStatus}
-    Flag.objects.create(claim=claims[ClaimStatus.RESEARCHING], kind=FlagKind.UNPROVEN)
-    source = claims[ClaimStatus.PUBLISHED].evidence.get().source
-    Check.objects.create(source=source, outcome=CheckOutcome.OK, http_status=200)
-    # Ids that exist, so that detail operations are tried on real rows and not only answered 404.
-    KNOWN_IDS[:] = sorted(
-        {claim.pk for claim in claims.values()}
-        | {evidence.pk for claim in claims.values() for evidence in claim.evidence.all()}
-        | {source.pk}
-    )
-    return {"published": claims[ClaimStatus.PUBLISHED].pk, "source": source.pk}
+@pytest.fixture(scope="module")
+def demo_desk(django_db_setup, django_db_blocker) -> Iterator[dict[str, int]]:
+    """Demo-like data, built once for every operation: claims at each step of the workflow, with evidence, flags,
+    sources and their checks, and an editor's token."""
+    with rows_for_the_module(django_db_blocker):
+        claims = {status: claim_at(status) for status in ClaimStatus}
+        Flag.objects.create(claim=claims[ClaimStatus.RESEARCHING], kind=FlagKind.UNPROVEN)
+        source = claims[ClaimStatus.PUBLISHED].evidence.get().source
+        Check.objects.create(source=source, outcome=CheckOutcome.OK, http_status=200)
+        editor = UserFactory(username="fuzzing-editor", role="editor")
+        client_for(editor)
+        # Ids that exist, so that detail operations are tried on real rows and not only answered 404.
+        known_ids = sorted(
+            {claim.pk for claim in claims.values()}
+            | {evidence.pk for claim in claims.values() for evidence in claim.evidence.all()}
+            | {source.pk}
+        )
+        yield {"token": editor.auth_token.key, "known_ids": known_ids}
 
 
-@pytest.fixture
-def editor_token(db) -> str:
-    editor = UserFactory(username="fuzzing-editor", role="editor")
-    client_for(editor)
-    return editor.auth_token.key
+@pytest.fixture(scope="module")
+def live_schema(django_db_setup, django_db_blocker) -> Any:
+    """The schema the app serves now, not a copy, read when the first operation is tried (not when tests are
+    collected: generating it takes seconds)."""
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
-# The schema the app serves now, not a copy. Loaded when the module is collected: serving it reads no database.
-# (schemathesis.pytest.from_fixture would load it per test, but does not run under pytest 9.)
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-KNOWN_IDS: list[int] = []
-
-
-def flatmap_path_parameters(context, path_parameters: dict) -> st.SearchStrategy:
-    """Half the time, an id that exists instead of the generated one."""
-    if not path_parameters or "id" not in path_parameters or not KNOWN_IDS:
-        return st.just(path_parameters)
-    return st.one_of(
-        st.just(path_parameters), st.sampled_from(KNOWN_IDS).map(lambda id_: {**path_parameters, "id": id_})
+def api_operations() -> list[tuple[str, str]]:
+    """The API's operations as (method, path), read from its URLs at collection, cheaply; the test below holds
+    them to the schema's own list."""
+    endpoints = EndpointEnumerator().get_api_endpoints()
+    return sorted(
+        (method, path.replace("{pk}", "{id}")) for path, _, method, _ in endpoints if path.startswith("/api/v1/")
     )
 
 
-@schema.hooks.apply(flatmap_path_parameters)
-@schema.parametrize()
-@settings(
-    max_examples=50,
-    # In CI the same examples every run, so that main stays green; elsewhere each run explores new inputs.
-    derandomize=os.environ.get("CI") == "true",
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
-)
-def test_every_operation_against_the_live_schema(case, in_test_transaction, demo_desk, editor_token):
-    case.call_and_validate(
-        headers={"Authorization": f"Token {editor_token}"},
-        checks=[not_a_server_error, response_schema_conformance],
+def test_every_operation_of_the_schema_is_tried(live_schema):
+    operations = {(op.method.upper(), op.path) for op in (result.ok() for result in live_schema.get_all_operations())}
+    assert operations == set(api_operations())
+
+
+@pytest.mark.parametrize(("method", "path"), api_operations())
+def test_every_operation_against_the_live_schema(method, path, live_schema, in_test_transaction, demo_desk, db):
+    operation = live_schema[path][method]
+
+    # Valid and invalid inputs alike (Schemathesis' positive and negative modes), as its own runner draws them.
+    cases = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+
+    @given(case=cases, known_id=st.sampled_from(demo_desk["known_ids"]), use_known=st.booleans())
+    @settings(
+        max_examples=100,
+        # In CI the same examples every run, so that main stays green; elsewhere each run explores new inputs.
+        derandomize=os.environ.get("CI") == "true",
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
+    def call(case: Any, known_id: int, use_known: bool) -> None:
+        # Half the time, an id that exists instead of the generated one.
+        if use_known and "id" in (case.path_parameters or {}):
+            case.path_parameters = {**case.path_parameters, "id": known_id}
+        case.call_and_validate(
+            headers={"Authorization": f"Token {demo_desk['token']}"},
+            checks=[not_a_server_error, response_schema_conformance],
+        )
+
+    call()
 
 
 def test_the_schema_and_docs_are_served(client, db):

@@ -37,14 +37,14 @@ def test_source_checks_newest_first(api, viewer, db):
     assert body["results"][0]["outcome"] == "timeout"
 
 
-def test_recheck_makes_the_source_due_now(api, researcher, django_capture_on_commit_callbacks, db):
+def test_recheck_makes_the_source_due_now(api, researcher, django_capture_on_commit_callbacks, published_tasks, db):
     source = SourceFactory(next_check_at=timezone.now() + datetime.timedelta(days=1))
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = api(researcher).post(f"/api/v1/sources/{source.pk}/recheck/")
     assert response.status_code == 202
     source.refresh_from_db()
     assert source.next_check_at <= timezone.now()
-    assert callbacks
+    assert published_tasks == [("claims.sources.tasks.sources_dispatch_task", "checks")]
 
 
 def test_recheck_is_throttled(api, researcher, db, monkeypatch):

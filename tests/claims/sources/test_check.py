@@ -12,28 +12,11 @@ from django.utils import timezone
 from claims.models import Check, CheckOutcome, Evidence, Snapshot, Source, SourceState, Stance
 from claims.sources.check import source_check, source_fetch, source_record
 from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncited
-from harness import SEED_ARTICLE
 from harness.celery_worker import wait_until
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
+from tests.pages import HTML, PARAGRAPHS, article
 
 pytestmark = pytest.mark.django_db
-
-# The seed article: the kind of page the newsroom cites.
-ARTICLE = SEED_ARTICLE.read_text(encoding="utf-8")
-PARAGRAPHS = [p for p in ARTICLE.split("\n") if p.strip()]
-
-
-def page(body_paragraphs, *, stamp="Mis à jour le 29 janvier 2025 à 10h12", extra="") -> bytes:
-    paragraphs = "".join(f"<p>{p}</p>" for p in body_paragraphs)
-    return (
-        "<!doctype html><html lang=fr><head><meta charset=utf-8><title>DeepSeek accusé de piraterie</title></head>"
-        "<body><nav>Accueil · Tech · Monde</nav>"
-        f"<article><h1>DeepSeek accusé de piraterie</h1><p class=date>{stamp}</p>"
-        f"{paragraphs}</article><aside>{extra}</aside><footer>© Radio 2025</footer></body></html>"
-    ).encode()
-
-
-HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
 def check_now(source: Source, *, now=None) -> Check | None:
@@ -53,7 +36,7 @@ def cite(url: str, quote: str = "", stance=Stance.REFUTES) -> Evidence:
 
 def alive_source(http_server) -> Source:
     """A source whose page at /a was checked once and found alive."""
-    source = cite(http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))).source
+    source = cite(http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))).source
     check_now(source)
     return source
 
@@ -62,7 +45,7 @@ def alive_source(http_server) -> Source:
 
 
 def test_an_alive_page_is_captured_and_its_quote_found(http_server):
-    url = http_server.route("/article", headers=[*HTML, ("ETag", '"v1"')], body=page(PARAGRAPHS))
+    url = http_server.route("/article", headers=[*HTML, ("ETag", '"v1"')], body=article(PARAGRAPHS))
     evidence = cite(url, quote="Pour l'instant, aucune preuve n'a été présentée.")
 
     check = check_now(evidence.source)
@@ -75,13 +58,13 @@ def test_an_alive_page_is_captured_and_its_quote_found(http_server):
     snapshot = Snapshot.objects.get(source=source)
     assert check.snapshot == snapshot
     assert "aucune preuve n’a été présentée" in snapshot.text
-    assert snapshot.raw_size == len(page(PARAGRAPHS)) and len(snapshot.fingerprint) == 16
+    assert snapshot.raw_size == len(article(PARAGRAPHS)) and len(snapshot.fingerprint) == 16
     evidence.refresh_from_db()
     assert (evidence.quote_status, evidence.snapshot, evidence.cited_snapshot) == ("found", snapshot, snapshot)
 
 
 def test_a_recheck_sends_the_etag_and_304_keeps_the_snapshot(http_server):
-    url = http_server.route("/article", headers=[*HTML, ("ETag", '"v1"')], body=page(PARAGRAPHS))
+    url = http_server.route("/article", headers=[*HTML, ("ETag", '"v1"')], body=article(PARAGRAPHS))
     source = cite(url, quote="aucune preuve").source
     check_now(source)
     again = check_now(source)
@@ -94,10 +77,10 @@ def test_a_recheck_sends_the_etag_and_304_keeps_the_snapshot(http_server):
 
 
 def test_the_same_text_in_new_markup_makes_no_new_snapshot(http_server):
-    url = http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    url = http_server.route("/article", headers=HTML, body=article(PARAGRAPHS))
     source = cite(url).source
     check_now(source)
-    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS).replace(b"<footer>", b"<footer class=new>"))
+    http_server.route("/article", headers=HTML, body=article(PARAGRAPHS).replace(b"<footer>", b"<footer class=new>"))
     check = check_now(source)
     assert check.outcome == "ok" and check.snapshot is None
     assert Snapshot.objects.filter(source=source).count() == 1
@@ -105,21 +88,23 @@ def test_the_same_text_in_new_markup_makes_no_new_snapshot(http_server):
 
 def test_a_quote_that_disappears_is_missing_and_comes_back_found(http_server):
     quote = "Sauf que là, on accuse Deepseek de s’être appuyé sur son rival ChatGPT."
-    url = http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    url = http_server.route("/article", headers=HTML, body=article(PARAGRAPHS))
     evidence = cite(url, quote=quote)
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert evidence.quote_status == "found"
 
     http_server.route(
-        "/article", headers=HTML, body=page(PARAGRAPHS).replace(b"on accuse Deepseek", "on soupçonne Deepseek".encode())
+        "/article",
+        headers=HTML,
+        body=article(PARAGRAPHS).replace(b"on accuse Deepseek", "on soupçonne Deepseek".encode()),
     )
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert evidence.quote_status == "missing"
     assert evidence.snapshot == Snapshot.objects.filter(source=evidence.source).latest()
 
-    http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    http_server.route("/article", headers=HTML, body=article(PARAGRAPHS))
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert evidence.quote_status == "found"
@@ -141,7 +126,7 @@ def test_a_quote_that_disappears_is_missing_and_comes_back_found(http_server):
 )
 def test_quotes_match_whatever_the_typography(http_server, on_the_page, typed):
     # The passage sits outside the article body too: all the visible text counts.
-    url = http_server.route("/p", headers=HTML, body=page(PARAGRAPHS[:1], extra=on_the_page))
+    url = http_server.route("/p", headers=HTML, body=article(PARAGRAPHS[:1], extra=on_the_page))
     evidence = cite(url, quote=typed)
     check_now(evidence.source)
     evidence.refresh_from_db()
@@ -149,7 +134,7 @@ def test_quotes_match_whatever_the_typography(http_server, on_the_page, typed):
 
 
 def test_text_hidden_from_readers_does_not_count(http_server):
-    body = page(
+    body = article(
         PARAGRAPHS[:1], extra="<span hidden>une phrase cachée</span><script>var phrase='une phrase du script'</script>"
     )
     url = http_server.route("/p", headers=HTML, body=body)
@@ -175,14 +160,14 @@ def test_a_latin1_page_is_read_right(http_server):
 
 
 def test_a_timestamp_change_is_not_material_but_a_rewrite_is(http_server):
-    url = http_server.route("/article", headers=HTML, body=page(PARAGRAPHS))
+    url = http_server.route("/article", headers=HTML, body=article(PARAGRAPHS))
     evidence = cite(url, quote="aucune preuve n'a été présentée")
     check_now(evidence.source)
 
     http_server.route(
         "/article",
         headers=HTML,
-        body=page(PARAGRAPHS, stamp="Mis à jour le 30 janvier 2025 à 16h45", extra="Publicité"),
+        body=article(PARAGRAPHS, stamp="Mis à jour le 30 janvier 2025 à 16h45", extra="Publicité"),
     )
     check_now(evidence.source)
     evidence.refresh_from_db()
@@ -199,7 +184,7 @@ def test_a_timestamp_change_is_not_material_but_a_rewrite_is(http_server):
         "Le gouvernement américain envisage de nouvelles restrictions sur les exportations de puces vers la Chine, "
         "tandis que plusieurs pays européens ont ouvert des enquêtes sur la protection des données personnelles.",
     ]
-    http_server.route("/article", headers=HTML, body=page(rewrite))
+    http_server.route("/article", headers=HTML, body=article(rewrite))
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert evidence.page_changed is True
@@ -238,7 +223,7 @@ def test_dead_after_three_failures_spread_over_a_day_and_any_success_resets(http
     assert states == [(0, "failing", 1), (1, "failing", 2), (3, "failing", 3), (7, "failing", 4), (25, "dead", 5)]
     assert source.next_check_at == t0 + timedelta(hours=25 + 24)
 
-    http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
+    http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))
     check_now(source, now=t0 + timedelta(hours=49))
     source.refresh_from_db()
     assert (source.state, source.consecutive_failures, source.first_failure_at) == ("alive", 0, None)
@@ -345,7 +330,7 @@ def test_dispatch_respects_the_per_host_and_global_limits(settings):
 def test_a_check_whose_fetch_is_over_gives_its_slot_to_the_next_source_of_its_host(http_server, settings):
     settings.FACTCHECK_PER_HOST_CONCURRENCY = 1
     first, second = (
-        cite(http_server.route(f"/{name}", headers=HTML, body=page(PARAGRAPHS))).source for name in ("un", "deux")
+        cite(http_server.route(f"/{name}", headers=HTML, body=article(PARAGRAPHS))).source for name in ("un", "deux")
     )
     now = timezone.now()
     Source.objects.filter(pk=first.pk).update(next_check_at=now - timedelta(seconds=1))
@@ -413,7 +398,7 @@ def test_dispatchers_running_at_once_never_claim_a_source_twice_nor_pass_the_lim
 
 def test_a_lost_check_is_dispatched_again_after_its_lease_and_the_late_one_records_nothing(http_server, settings):
     settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
-    url = http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))
+    url = http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))
     source = cite(url).source
     t0 = timezone.now()
     Source.objects.filter(pk=source.pk).update(next_check_at=t0)
@@ -444,7 +429,7 @@ def test_a_lost_check_is_dispatched_again_after_its_lease_and_the_late_one_recor
 @pytest.mark.django_db(transaction=True)
 def test_a_check_whose_lease_ran_out_during_the_fetch_records_nothing(http_server, settings):
     settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
-    source = cite(http_server.route("/lent", headers=HTML, body=page(PARAGRAPHS), delay=1.0)).source
+    source = cite(http_server.route("/lent", headers=HTML, body=article(PARAGRAPHS), delay=1.0)).source
     t0 = timezone.now()
     Source.objects.filter(pk=source.pk).update(next_check_at=t0)
     (first,) = sources_dispatch(now=t0, enqueue=lambda lease: None)
@@ -472,7 +457,7 @@ def test_a_check_whose_lease_ran_out_during_the_fetch_records_nothing(http_serve
 
 def test_a_lease_fetches_once_even_when_its_message_comes_again(http_server, settings):
     settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
-    source = cite(http_server.route("/a", headers=HTML, body=page(PARAGRAPHS))).source
+    source = cite(http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))).source
     t0 = timezone.now()
     Source.objects.filter(pk=source.pk).update(next_check_at=t0)
     (lease,) = sources_dispatch(now=t0, enqueue=lambda lease: None)

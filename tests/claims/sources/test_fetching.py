@@ -12,10 +12,10 @@ import pytest
 
 from claims.sources import fetching
 from claims.sources.fetching import _Rules, address_refusal, fetch
+from tests.pages import HTML
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 PAGE = b"<!doctype html><html><head><title>Budget</title></head><body><p>Le budget a doubl\xc3\xa9.</p></body></html>"
-HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
 class FakeDNS:

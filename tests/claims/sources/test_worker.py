@@ -8,22 +8,18 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from claims.models import Check, Evidence, Flag, FlagKind, QuoteStatus, Source
 from claims.sources.dispatch import sources_dispatch
 from claims.sources.tasks import CHECK_HARD_LIMIT
 from harness.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
-from tests.factories import ClaimFactory, EvidenceFactory
+from tests.factories import EvidenceFactory
 from tests.http_server import LocalHTTPServer
+from tests.pages import HTML, QUOTE, WITH_QUOTE, WITHOUT_QUOTE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PAGE = (
-    "<html><head><title>Enquête</title></head>"
-    "<body><p>Pour l’instant, aucune preuve n’a été présentée.</p></body></html>"
-)
-HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
 @pytest.fixture
@@ -44,47 +40,11 @@ def test_the_default_time_limits_stay_below_the_visibility_timeout():
     assert CHECK_HARD_LIMIT < django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
 
-def test_a_worker_checks_a_cited_page_and_sweeps_its_claims_flags(http_server, redis):
-    url = http_server.route("/enquete", headers=HTML, body=PAGE.encode())
-    claim = ClaimFactory()
-    evidence = EvidenceFactory(
-        claim=claim, source=Source.objects.create(url=url, host="127.0.0.1"), quote="aucune preuve n'a été présentée"
-    )
-    dead = EvidenceFactory(
-        claim=claim, source=Source.objects.create(url=http_server.route("/gone", status=410), host="127.0.0.1")
-    )
-    Source.objects.filter(pk=dead.source_id).update(
-        state="failing", consecutive_failures=2, first_failure_at=evidence.added_at - timedelta(days=2)
-    )
-
-    # Room for both checks to end before the sweep they ask for, even on a loaded machine.
-    worker = Worker(redis.url, FACTCHECK_SWEEP_DELAY_SECONDS="5")
-    try:
-        sources_dispatch(enqueue=enqueue_into(redis.url))
-        assert wait_until(lambda: Check.objects.count() == 2, timeout=60), worker.output()
-        assert wait_until(lambda: Flag.objects.filter(kind=FlagKind.EVIDENCE_LOST).exists(), timeout=20), (
-            worker.output()
-        )
-        # Both checks ended within FACTCHECK_SWEEP_DELAY_SECONDS: they asked for one sweep, which covered both.
-        assert wait_until(lambda: worker.output().count("succeeded") == 3, timeout=20), worker.output()
-        sweeps = re.findall(r"flags_sweep_checked_task\[[-0-9a-f]+\] received", worker.output())
-        assert len(sweeps) == 1, worker.output()
-    finally:
-        worker.stop()
-    assert not Source.objects.filter(sweep_pending=True).exists()
-
-    evidence.refresh_from_db()
-    assert evidence.quote_status == QuoteStatus.FOUND
-    assert Source.objects.get(pk=evidence.source_id).state == "alive"
-    assert Source.objects.get(pk=dead.source_id).state == "dead"
-    assert set(claim.flags.filter(cleared_at__isnull=True).values_list("kind", flat=True)) == {FlagKind.EVIDENCE_LOST}
-
-
 def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(http_server, redis):
     for i in range(3):
         EvidenceFactory(
             source=Source.objects.create(
-                url=http_server.route(f"/{i}", headers=HTML, body=PAGE.encode()), host="127.0.0.1"
+                url=http_server.route(f"/{i}", headers=HTML, body=WITH_QUOTE), host="127.0.0.1"
             )
         )
 
@@ -122,9 +82,9 @@ def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, se
     }
     sources = []
     for i in range(12):
-        url = http_server.route(f"/slow/{i}", headers=HTML, body=PAGE.encode(), delay=1.5)
+        url = http_server.route(f"/slow/{i}", headers=HTML, body=WITH_QUOTE, delay=1.5)
         sources.append(Source.objects.create(url=url, host="127.0.0.1"))
-        EvidenceFactory(source=sources[-1], quote="aucune preuve")
+        EvidenceFactory(source=sources[-1], quote=QUOTE)
 
     first = Worker(redis.url, **env)
     try:
@@ -132,6 +92,7 @@ def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, se
         assert wait_until(lambda: Check.objects.count() >= 2, timeout=30), first.output()
     finally:
         first.kill()
+    killed_at = time.monotonic()
     recorded_before = Check.objects.count()
     assert recorded_before < 12
 
@@ -144,8 +105,9 @@ def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, se
             return Check.objects.values("source").distinct().count() == 12
 
         assert wait_until(all_checked, timeout=90, interval=1), second.output()
-        # Leave time for any late redelivery of the dead worker's messages (the visibility timeout is 8 s).
-        time.sleep(12)
+        # Leave time for any late redelivery of the dead worker's messages: the visibility timeout (8 s) after they
+        # were delivered, and a few seconds for the worker to notice.
+        time.sleep(max(2.0, killed_at + 14 - time.monotonic()))
     finally:
         second.stop()
 
@@ -155,25 +117,33 @@ def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, se
     assert not Source.objects.filter(lease_token__isnull=False).exists()
 
 
-def test_as_production_runs_them_checks_ending_together_ask_for_one_sweep(
+def test_workers_check_cited_pages_and_checks_ending_together_ask_for_one_sweep(
     http_server: LocalHTTPServer, redis: ThrowawayRedis, settings: Settings
 ) -> None:
     """As docker-compose runs them: a prefork worker for the checks queue, another for the sweeps queue, both with
     the Redis cache. The checks end in different processes; the cache they share has them ask for one sweep after
     checks, which raises the flags of every claim they cite (with each process's own memory cache, each process
     would ask for a sweep of its own)."""
-    pages = 6
+    pages = 7
     settings.FACTCHECK_GLOBAL_CONCURRENCY = settings.FACTCHECK_PER_HOST_CONCURRENCY = pages
-    moved = "<html><body><p>Le rapport complet sera publié demain.</p></body></html>"
     quote_on_page: dict[str, bool] = {}
-    for n in range(pages):
+    for n in range(pages - 1):
         # Every other page no longer holds the quote. Slow enough for the checks to run side by side.
-        body = PAGE if n % 2 == 0 else moved
-        url = http_server.route(f"/enquete/{n}", headers=HTML, body=body.encode(), delay=0.5)
-        EvidenceFactory(
-            source=Source.objects.create(url=url, host="127.0.0.1"), quote="aucune preuve n'a été présentée"
-        )
+        body = WITH_QUOTE if n % 2 == 0 else WITHOUT_QUOTE
+        url = http_server.route(f"/enquete/{n}", headers=HTML, body=body, delay=0.5)
+        EvidenceFactory(source=Source.objects.create(url=url, host="127.0.0.1"), quote=QUOTE)
         quote_on_page[url] = n % 2 == 0
+    # The first claim also cites a page that has failed twice over two days: this third failure makes it dead.
+    lost = EvidenceFactory(
+        claim=Evidence.objects.earliest("id").claim,
+        source=Source.objects.create(
+            url=http_server.route("/gone", status=410),
+            host="127.0.0.1",
+            state="failing",
+            consecutive_failures=2,
+            first_failure_at=timezone.now() - timedelta(days=2),
+        ),
+    )
 
     def start(queue: str, processes: int) -> Worker:
         return Worker(
@@ -213,10 +183,14 @@ def test_as_production_runs_them_checks_ending_together_ask_for_one_sweep(
     assert checks_received == ["claims.sources.tasks.source_check_task"] * pages
     assert Check.objects.count() == pages
     assert not Source.objects.filter(sweep_pending=True).exists()
-    assert dict(Evidence.objects.values_list("source__url", "quote_status")) == {
+    assert dict(Evidence.objects.exclude(pk=lost.pk).values_list("source__url", "quote_status")) == {
         url: QuoteStatus.FOUND if found else QuoteStatus.MISSING for url, found in quote_on_page.items()
     }
-    # The one sweep raised the flag of every claim whose quote went missing, and of no other.
+    assert set(Source.objects.exclude(pk=lost.source_id).values_list("state", flat=True)) == {"alive"}
+    assert Source.objects.get(pk=lost.source_id).state == "dead"
+    # The one sweep raised the flag of every claim whose quote went missing or whose page died, and no other.
     unquoted = Evidence.objects.filter(quote_status=QuoteStatus.MISSING).values_list("claim_id", flat=True)
     open_flags = Flag.objects.filter(cleared_at__isnull=True).values_list("claim_id", "kind")
-    assert sorted(open_flags) == sorted((pk, FlagKind.QUOTE_MISSING) for pk in unquoted)
+    assert sorted(open_flags) == sorted(
+        [*((pk, FlagKind.QUOTE_MISSING) for pk in unquoted), (lost.claim_id, FlagKind.EVIDENCE_LOST)]
+    )
