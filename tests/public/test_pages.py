@@ -180,6 +180,29 @@ def test_the_snapshot_a_reopened_fact_check_was_published_with_stays_reachable(r
     assert client.get(f"/factchecks/snapshots/{published_snapshot}/").status_code == 200
 
 
+@pytest.mark.parametrize("reopened_count", [1, 4])
+def test_a_snapshot_page_reads_a_fixed_number_of_queries_however_many_corrections_cited_it(
+    reopened_count, publish, editor, client, django_assert_num_queries
+):
+    """Fact-checks being corrected, which were published citing the snapshot and cite another page now."""
+    snapshot = None
+    for n in range(reopened_count):
+        claim = publish(text=f"Affirmation corrigée numéro {n}.")
+        evidence = claim.evidence.get()
+        if snapshot is None:
+            snapshot = snapshot_of(evidence, "Le rapport tel que cité.")
+        else:
+            evidence.snapshot = evidence.cited_snapshot = snapshot
+            evidence.save(update_fields=["snapshot", "cited_snapshot"])
+        claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment="Correction.")
+        evidence_update(evidence=evidence, by=editor, url=f"https://example.net/autre-{n}")
+
+    with django_assert_num_queries(6):
+        response = client.get(f"/factchecks/snapshots/{snapshot.pk}/")
+    assert response.status_code == 200
+    assert "Le rapport tel que cité." in response.content.decode()
+
+
 def test_a_fact_check_published_again_shows_its_correction_log(reopened, editor, second_editor, client):
     claim = claim_transition(claim=reopened, to=S.IN_REVIEW, by=editor)
     claim = claim_transition(claim=claim, to=S.PUBLISHED, by=second_editor)
