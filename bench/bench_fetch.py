@@ -271,12 +271,12 @@ def run_e2e(
     timeout: float,
     limit: int | None = None,
 ) -> E2E:
-    from claims.services.checking import sources_dispatch
     from django.conf import settings
     from django.db import connection
     from django.test.utils import override_settings
 
     from claims.models import Check, Evidence, Flag, Snapshot
+    from claims.sources.dispatch import sources_dispatch
     from harness.celery_worker import Worker, enqueue_into
 
     effective = min(global_limit, n_hosts * per_host)
@@ -502,14 +502,12 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int, checks_per_s
 
     The timers wrap module attributes in this process only; no file changes. CPU is this process's (the client
     side), PostgreSQL's is measured apart."""
-    import claims.fetching as fetching
-    import claims.pagetext as pagetext
-    import claims.services.checking as checking
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from claims.flags import flags_sweep_checked
     from claims.models import Source
+    from claims.sources import check, dispatch, extract, fetching, pagetext
 
     seed_sources(n_hosts, n_pages, port)
     acc: dict[str, float] = defaultdict(float)
@@ -528,11 +526,11 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int, checks_per_s
         patched.append((module, name, original))
         setattr(module, name, wrapper)
 
-    timed(checking, "fetch", "fetch (all)")
+    timed(check, "fetch", "fetch (all)")
     timed(fetching, "_ssl_context", "SSL context (per fetch)")
-    timed(pagetext, "article", "trafilatura article")
+    timed(extract, "main_text", "trafilatura article")
     timed(pagetext, "fingerprint", "fingerprint")
-    timed(pagetext, "visible_text", "visible text")
+    timed(extract, "visible_text", "visible text")
     timed(pagetext, "quote_found", "quote matching")
     queries: dict[str, int] = defaultdict(int)
     ids = list(Source.objects.order_by("id").values_list("id", flat=True)[:n])
@@ -541,8 +539,8 @@ def run_breakdown(n: int, *, n_hosts: int, n_pages: int, port: int, checks_per_s
             token = uuid.uuid4()
             Source.objects.filter(pk=source_id).update(lease_token=token, fetching=True)
             steps = [
-                ("source_check (all)", lambda: checking.source_check(source_id=source_id, token=token)),
-                ("sources_dispatch", lambda: checking.sources_dispatch(enqueue=lambda lease: None)),
+                ("source_check (all)", lambda: check.source_check(source_id=source_id, token=token)),
+                ("sources_dispatch", lambda: dispatch.sources_dispatch(enqueue=lambda lease: None)),
             ]
             if i % checks_per_sweep == 0 or i == len(ids):
                 steps.append((SWEEP_STEP, flags_sweep_checked))
@@ -809,7 +807,7 @@ def render(ctx: dict) -> str:  # noqa: C901, PLR0912, PLR0915 - one page of Mark
     w.append(
         f"- Pages: {ctx['n_sources']:,} French news pages from `bench/pages.py` ({ctx['page_kb'][0]:.0f}–"
         f"{ctx['page_kb'][1]:.0f} KB, mean {ctx['page_kb'][2]:.1f} KB: title, navigation, article paragraphs "
-        f"built from `tests/data/seed-article.txt`, aside, footer), {ctx['n_pages']} on each of {ctx['n_hosts']} "
+        f"built from `harness/data/seed-article.txt`, aside, footer), {ctx['n_pages']} on each of {ctx['n_hosts']} "
         f"hosts 127.0.0.2 … 127.0.0.{1 + ctx['n_hosts']} port {ctx['port']}, each answer held "
         f"{ctx['latency'] * 1000:.0f} ms before its first byte. One asyncio server process; its capacity, "
         f"measured first: {ctx['server_capacity']:.0f} requests/s with {ctx['load_concurrency']} clients and a "
@@ -1189,11 +1187,14 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         commit = "unknown"
     files = [
-        "claims/fetching.py",
-        "claims/pagetext.py",
-        "claims/services/checking.py",
-        "claims/services/flags.py",
-        "claims/tasks.py",
+        "claims/sources/fetching.py",
+        "claims/sources/extract.py",
+        "claims/sources/pagetext.py",
+        "claims/sources/dispatch.py",
+        "claims/sources/check.py",
+        "claims/sources/quotes.py",
+        "claims/sources/tasks.py",
+        "claims/flags.py",
     ]
     digests = []
     for name in files:
