@@ -1,4 +1,4 @@
-"""API latency benchmark (`make bench-api`): list, search and detail at 100,000 claims, each against a .values() baseline.
+"""API latency benchmark (`make bench-api`): list, search and detail at 100,000 claims, against a .values() baseline.
 
 Seeds its own PostgreSQL database (100,000 claims, 300,000 evidence rows) once, then measures in process through the
 whole Django stack (middleware, token auth, DRF) with the test client, and writes its section of docs/benchmarks.md.
@@ -16,15 +16,21 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path:  # run as a file (python bench/bench_api.py) as well as a module
     sys.path.insert(0, str(ROOT))
 
-from bench.common import database_ensure, logger, section_write  # noqa: E402
+from bench.common import database_from_env, django_migrate, logger, section_publish  # noqa: E402
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, JsonResponse
+    from django.http.response import HttpResponseBase
+    from django.test import Client
 
 log = logger("bench-api")
 CLAIMS, EVIDENCE_PER_CLAIM, SOURCES = 100_000, 3, 30_000
@@ -115,7 +121,7 @@ def claim_text(rng: random.Random, n: int) -> tuple[str, str]:
 
 
 def seed() -> None:
-    """100,000 claims in every status, 30,000 sources in every state, 300,000 evidence rows, some open flags and tags."""
+    """100,000 claims in every status, 30,000 sources in every state, 300,000 evidence rows, open flags and tags."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection, transaction
@@ -282,7 +288,7 @@ def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in Evidence.objects.filter(claim_id__in=ids).order_by("added_at", "id").values(*EVIDENCE_FIELDS):
         evidence[row["claim_id"]].append(row)
-    flags: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    flags: dict[int, list[Mapping[str, object]]] = defaultdict(list)
     for row in Flag.objects.filter(claim_id__in=ids, cleared_at__isnull=True).values(
         "claim_id", "kind", "reason", "raised_at"
     ):
@@ -298,7 +304,7 @@ def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def baseline_list(request: Any) -> Any:
+def baseline_list(request: HttpRequest) -> JsonResponse:
     from django.http import JsonResponse
 
     from claims.models import Claim
@@ -314,7 +320,7 @@ def baseline_list(request: Any) -> Any:
     return JsonResponse({"count": count, "results": _baseline_rows(page)})
 
 
-def baseline_detail(request: Any, claim_id: int) -> Any:
+def baseline_detail(request: HttpRequest, claim_id: int) -> JsonResponse:
     from django.http import JsonResponse
 
     from claims.models import Claim
@@ -322,7 +328,7 @@ def baseline_detail(request: Any, claim_id: int) -> Any:
     return JsonResponse(_baseline_rows(list(Claim.objects.filter(pk=claim_id).values(*CLAIM_FIELDS)))[0])
 
 
-def _urlpatterns() -> list[Any]:
+def _urlpatterns() -> list[object]:
     from django.urls import path
 
     from factcheck.urls import urlpatterns as app_urls
@@ -335,7 +341,7 @@ def _urlpatterns() -> list[Any]:
 
 
 def __getattr__(name: str) -> Any:
-    """`urlpatterns`, built on first use: this module is ROOT_URLCONF while measuring, the app's URLs plus the baseline's.
+    """`urlpatterns`, built on first use: this module is ROOT_URLCONF while measuring, the app's URLs and the baseline.
 
     Built lazily because the script imports this module before Django is set up.
     """
@@ -347,7 +353,34 @@ def __getattr__(name: str) -> Any:
 # --- Measuring -------------------------------------------------------------------------------------------------
 
 
-def measure(get: Callable[[int], Any], repeat: int) -> tuple[float, float, int]:
+class Timing(NamedTuple):
+    """Milliseconds at the median and the 95th percentile, and the queries one request sends."""
+
+    p50: float
+    p95: float
+    queries: int
+
+
+class Line(NamedTuple):
+    """A line of the report's main table: the API and the baseline on the same request."""
+
+    what: str
+    endpoint: str
+    api: Timing
+    baseline: Timing
+
+
+class SearchTiming(NamedTuple):
+    p50: float
+    p95: float
+    matches: int
+
+
+def search_params(query: str, page_size: int = PAGE) -> dict[str, str | int]:
+    return {"q": query, "page_size": page_size}
+
+
+def measure(get: Callable[[int], HttpResponseBase], repeat: int) -> Timing:
     """p50 and p95 in ms over `repeat` requests (after a warm-up), and the queries of the last one."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -359,14 +392,14 @@ def measure(get: Callable[[int], Any], repeat: int) -> tuple[float, float, int]:
         started = time.perf_counter()
         response = get(i)
         times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (response.status_code, response.content[:300])
+        assert response.status_code == 200, (response.status_code, getattr(response, "content", b"")[:300])
     with CaptureQueriesContext(connection) as queries:
         get(0)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
+    return Timing(statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries))
 
 
-def query_count(client: Any, url: str) -> int:
+def query_count(client: Client, url: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -383,25 +416,72 @@ def explain_search(query: str) -> str:
     return claims_search(Claim.objects.all(), query)[:PAGE].explain(analyze=True)
 
 
+def endpoints_measure(client: Client, sample: list[int], repeat: int) -> list[Line]:
+    """The claim list, search and the claim detail, each through the API and through the baseline."""
+    log("measuring the claim list")
+    api_list = measure(lambda i: client.get(f"/api/v1/claims/?page_size={PAGE}&page={1 + i % 20}"), repeat)
+    base_list = measure(lambda i: client.get("/baseline/claims/"), repeat)
+    log("measuring search")
+    api_search = measure(lambda i: client.get("/api/v1/claims/", search_params(SEARCHES[i % len(SEARCHES)])), repeat)
+    base_search = measure(lambda i: client.get("/baseline/claims/", {"q": SEARCHES[i % len(SEARCHES)]}), repeat)
+    log("measuring the claim detail")
+    api_detail = measure(lambda i: client.get(f"/api/v1/claims/{sample[i]}/"), repeat)
+    base_detail = measure(lambda i: client.get(f"/baseline/claims/{sample[i]}/"), repeat)
+    return [
+        Line("claim list, page of 50", f"GET /api/v1/claims/?page_size={PAGE}", api_list, base_list),
+        Line("search q, page of 50", "GET /api/v1/claims/?q=…", api_search, base_search),
+        Line("claim detail", "GET /api/v1/claims/{id}/", api_detail, base_detail),
+    ]
+
+
+def searches_measure(client: Client, repeat: int) -> dict[str, SearchTiming]:
+    """Each query of the search mix on its own: p50, p95 and how many claims it matches."""
+    per_query = {}
+    for query in SEARCHES:
+        times = []
+        for _ in range(max(10, repeat // 10)):
+            started = time.perf_counter()
+            client.get("/api/v1/claims/", search_params(query))
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        matches = client.get("/api/v1/claims/", search_params(query, page_size=1)).json()["count"]
+        per_query[query] = SearchTiming(statistics.median(times), times[int(len(times) * 0.95) - 1], matches)
+    return per_query
+
+
+@dataclass
+class Measured:
+    """What the report says: the timings, the query counts per page size, the plans, and the setting."""
+
+    lines: list[Line]
+    counts: dict[int, int]  # queries of a claim list request, by page size
+    search_counts: dict[int, int]  # the same with q
+    per_query: dict[str, SearchTiming]
+    plan: str
+    typo_plan: str
+    pg_version: str
+    repeat: int
+    load: tuple[float, float]  # the load average when measuring began and when it ended
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--repeat", type=int, default=200, help="requests per measurement")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing docs/")
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url:
-        raise SystemExit("set DATABASE_URL to the benchmark's database (see the Makefile's bench-api target)")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.test")
+    name = database_from_env("bench-api", log=log)
     # The benchmark makes thousands of requests as one user: a rate it never reaches (the throttle still runs).
     os.environ["FACTCHECK_API_THROTTLE_USER"] = "10000000/minute"
-    name = database_ensure(database_url, log=log)
+    django_migrate(name, log=log)
+    seed()
+    section_publish("bench-api", render(measure_all(args.repeat)), write=not args.no_write, log=log)
+    return 0
 
-    import django
 
-    django.setup()
+def measure_all(repeat: int) -> Measured:
+    """Every measurement, through this module's URLs (the app's and the baseline's), as the viewer."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -409,133 +489,92 @@ def main() -> int:
 
     from claims.models import Claim
 
-    log(f"migrating {name}")
-    call_command("migrate", verbosity=0, interactive=False)
-    seed()
     settings.DEBUG = False
     token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="bench-viewer"))
     client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
     rng = random.Random(7)
     claim_ids = list(Claim.objects.values_list("id", flat=True))
-    sample = [rng.choice(claim_ids) for _ in range(args.repeat + 50)]
-    rows: list[tuple[str, str, tuple[float, float, int], tuple[float, float, int]]] = []
+    sample = [rng.choice(claim_ids) for _ in range(repeat + 50)]
     load_before = os.getloadavg()[0]
     with override_settings(ROOT_URLCONF="bench.bench_api"):
-        log("measuring the claim list")
-        api_list = measure(lambda i: client.get(f"/api/v1/claims/?page_size={PAGE}&page={1 + i % 20}"), args.repeat)
-        base_list = measure(lambda i: client.get("/baseline/claims/"), args.repeat)
-        rows.append(("claim list, page of 50", f"GET /api/v1/claims/?page_size={PAGE}", api_list, base_list))
-        log("measuring search")
-        api_search = measure(
-            lambda i: client.get("/api/v1/claims/", {"q": SEARCHES[i % len(SEARCHES)], "page_size": PAGE}), args.repeat
-        )
-        base_search = measure(
-            lambda i: client.get("/baseline/claims/", {"q": SEARCHES[i % len(SEARCHES)]}), args.repeat
-        )
-        rows.append(("search q, page of 50", "GET /api/v1/claims/?q=…", api_search, base_search))
-        log("measuring the claim detail")
-        api_detail = measure(lambda i: client.get(f"/api/v1/claims/{sample[i]}/"), args.repeat)
-        base_detail = measure(lambda i: client.get(f"/baseline/claims/{sample[i]}/"), args.repeat)
-        rows.append(("claim detail", "GET /api/v1/claims/{id}/", api_detail, base_detail))
+        lines = endpoints_measure(client, sample, repeat)
         counts = {size: query_count(client, f"/api/v1/claims/?page_size={size}") for size in (5, 50, 100)}
         search_counts = {size: query_count(client, f"/api/v1/claims/?q=DeepSeek&page_size={size}") for size in (5, 100)}
-        per_query = {}
-        for query in SEARCHES:
-            times = []
-            for _ in range(max(10, args.repeat // 10)):
-                started = time.perf_counter()
-                client.get("/api/v1/claims/", {"q": query, "page_size": PAGE})
-                times.append((time.perf_counter() - started) * 1000)
-            times.sort()
-            matches = client.get("/api/v1/claims/", {"q": query, "page_size": 1}).json()["count"]
-            per_query[query] = (statistics.median(times), times[int(len(times) * 0.95) - 1], matches)
+        per_query = searches_measure(client, repeat)
     load = (load_before, os.getloadavg()[0])
-    plan = explain_search("société générale")
-    typo_plan = explain_search("smugled chips")
+    plan, typo_plan = explain_search("société générale"), explain_search("smugled chips")
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
-        pg_version = cursor.fetchone()[0].split(",")[0]
-
-    section = render(rows, counts, search_counts, per_query, (plan, typo_plan), pg_version, args.repeat, load)
-    if args.no_write:
-        print(section)
-    else:
-        section_write("bench-api", section, log=log)
-    return 0
+        row = cursor.fetchone()
+    pg_version = str(row[0]).split(",")[0] if row else "unknown"
+    return Measured(lines, counts, search_counts, per_query, plan, typo_plan, pg_version, repeat, load)
 
 
-def render(
-    rows: list,
-    counts: dict,
-    search_counts: dict,
-    per_query: dict,
-    plans: tuple[str, str],
-    pg_version: str,
-    repeat: int,
-    load: tuple[float, float],
-) -> str:
-    plan, typo_plan = plans
-    w = ["## API (make bench-api)\n\n"]
-    w.append(
+# --- The report ------------------------------------------------------------------------------------------------
+
+
+def render(m: Measured) -> str:
+    return "".join([*_setting(m), *_tables(m), *_targets(m), *_plans(m)])
+
+
+def _setting(m: Measured) -> list[str]:
+    return [
+        "## API (make bench-api)\n\n",
         f"`make bench-api`, run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-        f"({os.cpu_count()} cores, Python {platform.python_version()}, {pg_version}). Database `factcheck_bench`: "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}, {m.pg_version}). Database `factcheck_bench`: "
         f"{CLAIMS:,} claims, {CLAIMS * EVIDENCE_PER_CLAIM:,} evidence rows over {SOURCES:,} sources, "
         "5% of claims with an open flag, a third tagged. In process through the whole stack (middleware, token "
-        f"auth, DRF) with Django's test client; {repeat} requests per line after a warm-up; the machine was shared "
-        f"with other work (other engineers' test runs; load average {load[0]:.1f} when measuring began, "
-        f"{load[1]:.1f} when it ended, on 2 cores) and the figures include that contention.\n\n"
-    )
-    w.append(
+        f"auth, DRF) with Django's test client; {m.repeat} requests per line after a warm-up; the machine was shared "
+        f"with other work (other engineers' test runs; load average {m.load[0]:.1f} when measuring began, "
+        f"{m.load[1]:.1f} when it ended, on 2 cores) and the figures include that contention.\n\n",
         "The baseline is a hand-written view in `bench/bench_api.py` returning the same fields (claims, their "
         "evidence with the sources' state, open flags, tags) with `.values()` as a `JsonResponse`, without DRF, "
-        "auth checks or pagination links.\n\n"
-    )
-    w.append(
+        "auth checks or pagination links.\n\n",
+    ]
+
+
+def _tables(m: Measured) -> list[str]:
+    return [
         "| what | endpoint | API p50 ms | API p95 ms | baseline p50 ms | baseline p95 ms | API / baseline (p50) "
-        "| queries API / baseline |\n|---|---|---|---|---|---|---|---|\n"
-    )
-    for what, endpoint, api, base in rows:
-        w.append(
-            f"| {what} | `{endpoint}` | {api[0]:.1f} | {api[1]:.1f} | {base[0]:.1f} | {base[1]:.1f} | "
-            f"{api[0] / base[0]:.2f}× | {api[2]} / {base[2]} |\n"
-        )
-    w.append(
-        "\nSearch p50 / p95 per query (API, page of 50):\n\n| q | matches | p50 ms | p95 ms |\n|---|---|---|---|\n"
-    )
-    for query, (p50, p95, matches) in per_query.items():
-        w.append(f"| `{query}` | {matches:,} | {p50:.1f} | {p95:.1f} |\n")
-    w.append(
-        f"\nQueries per claim list request: page_size 5: {counts[5]}, 50: {counts[50]}, 100: {counts[100]}; "
-        f"with q: page_size 5: {search_counts[5]}, 100: {search_counts[100]} "
-        "(the same whatever the page size; `tests/api/test_query_counts.py` holds every list endpoint to it).\n\n"
-    )
-    list_ratio = rows[0][2][0] / rows[0][3][0]
-    search_p95 = rows[1][2][1]
-    w.append("Targets:\n\n")
-    w.append(
-        f"- list within 3× of the baseline: {'met' if list_ratio <= 3 else 'MISSED'} ({list_ratio:.2f}× at p50).\n"
-    )
-    w.append(
+        "| queries API / baseline |\n|---|---|---|---|---|---|---|---|\n",
+        *(
+            f"| {line.what} | `{line.endpoint}` | {line.api.p50:.1f} | {line.api.p95:.1f} | {line.baseline.p50:.1f} | "
+            f"{line.baseline.p95:.1f} | {line.api.p50 / line.baseline.p50:.2f}× | {line.api.queries} / "
+            f"{line.baseline.queries} |\n"
+            for line in m.lines
+        ),
+        "\nSearch p50 / p95 per query (API, page of 50):\n\n| q | matches | p50 ms | p95 ms |\n|---|---|---|---|\n",
+        *(f"| `{query}` | {t.matches:,} | {t.p50:.1f} | {t.p95:.1f} |\n" for query, t in m.per_query.items()),
+        f"\nQueries per claim list request: page_size 5: {m.counts[5]}, 50: {m.counts[50]}, 100: {m.counts[100]}; "
+        f"with q: page_size 5: {m.search_counts[5]}, 100: {m.search_counts[100]} "
+        "(the same whatever the page size; `tests/api/test_query_counts.py` holds every list endpoint to it).\n\n",
+    ]
+
+
+def _targets(m: Measured) -> list[str]:
+    list_ratio = m.lines[0].api.p50 / m.lines[0].baseline.p50
+    search_p95 = m.lines[1].api.p95
+    same = m.counts[5] == m.counts[50] == m.counts[100] and m.search_counts[5] == m.search_counts[100]
+    return [
+        "Targets:\n\n",
+        f"- list within 3× of the baseline: {'met' if list_ratio <= 3 else 'MISSED'} ({list_ratio:.2f}× at p50).\n",
         f"- search p95 under 50 ms at 100k claims: {'met' if search_p95 < 50 else 'MISSED'} ({search_p95:.1f} ms "
-        "over the mix of queries).\n"
-    )
-    same = counts[5] == counts[50] == counts[100] and search_counts[5] == search_counts[100]
-    w.append(f"- query count independent of page size: {'met' if same else 'MISSED'}.\n\n")
-    w.append(
+        "over the mix of queries).\n",
+        f"- query count independent of page size: {'met' if same else 'MISSED'}.\n\n",
         "Where the time goes: the SQL of a search is the smaller part (see the plans); most of each request is "
-        "serializing 50 claims with their evidence, which the list without q pays as well.\n\n"
-    )
-    uses_index = "claim_search_vector_idx" in plan
-    w.append(
+        "serializing 50 claims with their evidence, which the list without q pays as well.\n\n",
+    ]
+
+
+def _plans(m: Measured) -> list[str]:
+    uses_index = "claim_search_vector_idx" in m.plan
+    uses_trigrams = "claim_text_trgm_idx" in m.typo_plan
+    return [
         f"Full text uses its index ({'yes' if uses_index else 'NO'}): `EXPLAIN ANALYZE` of "
-        "`q=société générale`, page of 50:\n\n```\n" + plan + "\n```\n\n"
-    )
-    uses_trigrams = "claim_text_trgm_idx" in typo_plan
-    w.append(
+        "`q=société générale`, page of 50:\n\n```\n" + m.plan + "\n```\n\n",
         f"A typo (`q=smugled chips`: no claim has these words, so close spellings are searched) uses the trigram "
-        f"indexes ({'yes' if uses_trigrams else 'NO'}):\n\n```\n" + typo_plan + "\n```\n"
-    )
-    return "".join(w)
+        f"indexes ({'yes' if uses_trigrams else 'NO'}):\n\n```\n" + m.typo_plan + "\n```\n",
+    ]
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
-"""What the benchmarks share: a log line, a database of their own, and a section each of docs/benchmarks.md."""
+"""What the benchmarks share: a log line, loopback only, a database of their own, their sections of the docs."""
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -9,12 +12,16 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # The desk's own database and the test suite's: a benchmark empties its database, so never one of these.
 FORBIDDEN_DATABASES = {"factcheck", "test_factcheck"}
+DEFAULT_SETTINGS = "factcheck.settings.test"
+
+Log = Callable[[str], None]
 
 
-def logger(bench: str) -> Callable[[str], None]:
+def logger(bench: str) -> Log:
     """A function that prints a progress line of this benchmark, with the time."""
 
     def log(message: str) -> None:
@@ -23,7 +30,20 @@ def logger(bench: str) -> Callable[[str], None]:
     return log
 
 
-def database_ensure(url: str, *, log: Callable[[str], None]) -> str:
+def require_loopback(url: str, what: str) -> None:
+    """Refuse to go on unless every address the URL's host resolves to is on loopback: benchmarks reach nothing else."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except OSError as exc:
+        raise SystemExit(f"{what}: cannot resolve {host!r}: {exc}") from exc
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        if ip not in LOOPBACK and ip != ipaddress.ip_address("::1"):
+            raise SystemExit(f"{what} ({url}) is not on loopback ({address}); the benchmark only talks to 127.0.0.0/8.")
+
+
+def database_ensure(url: str, *, log: Log) -> str:
     """The benchmark's own database on loopback, created if missing: its name.
 
     Refuses the desk's and the test suite's databases (FORBIDDEN_DATABASES), so a benchmark never empties them.
@@ -34,6 +54,7 @@ def database_ensure(url: str, *, log: Callable[[str], None]) -> str:
     name = parts.path.lstrip("/")
     if parts.hostname not in LOOPBACK_HOSTS:
         raise SystemExit(f"DATABASE_URL must be on loopback, not {parts.hostname!r}")
+    require_loopback(url, "DATABASE_URL")
     if not name or name in FORBIDDEN_DATABASES:
         raise SystemExit(f"refusing database {name!r}: use a database of the benchmark's own")
     admin = f"host={parts.hostname} port={parts.port or 5432} user={parts.username or 'postgres'} dbname=postgres"
@@ -45,7 +66,30 @@ def database_ensure(url: str, *, log: Callable[[str], None]) -> str:
     return name
 
 
-def section_write(name: str, section: str, *, log: Callable[[str], None]) -> None:
+def database_from_env(target: str, *, log: Log) -> str:
+    """The database named by DATABASE_URL (the Makefile `target` sets it), created if missing: its name.
+
+    Also picks the test settings unless DJANGO_SETTINGS_MODULE says otherwise; Django is not set up yet, so that the
+    caller can still change the environment the settings read.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        raise SystemExit(f"set DATABASE_URL to the benchmark's database (see the Makefile's {target} target)")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    return database_ensure(url, log=log)
+
+
+def django_migrate(name: str, *, log: Log) -> None:
+    """Set Django up on the benchmark's database `name` and bring its tables up to date."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    log(f"migrating {name}")
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def section_write(name: str, section: str, *, log: Log) -> None:
     """Replace the section `name` of docs/benchmarks.md (appended the first time), leaving the others as they are."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     DOC.parent.mkdir(parents=True, exist_ok=True)
@@ -61,3 +105,11 @@ def section_write(name: str, section: str, *, log: Callable[[str], None]) -> Non
     draft.write_text(updated, encoding="utf-8")
     draft.replace(DOC)
     log(f"wrote the {name} section of {DOC.relative_to(ROOT)}")
+
+
+def section_publish(name: str, section: str, *, write: bool, log: Log) -> None:
+    """Write the section into docs/benchmarks.md, or print it (`--no-write`)."""
+    if write:
+        section_write(name, section, log=log)
+    else:
+        print(section)

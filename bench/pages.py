@@ -15,13 +15,12 @@ import random
 import re
 import signal
 import socket
-import sys
 import time
 from email.utils import formatdate
 
+from bench.common import LOOPBACK
 from harness import SEED_ARTICLE
 
-LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
 # 127.0.0.1 is left to everything else on the machine; the hosts start at .2.
 FIRST_HOST = 2
 PORTS = range(18080, 18180)
@@ -73,7 +72,7 @@ def page_quote(host: int, page: int) -> str:
 
 
 def page_html(host: int, page: int) -> bytes:
-    """A French news article of 10 to 30 KB: head, navigation, article paragraphs, aside and footer; text differs per page."""
+    """A French news article of 10 to 30 KB: head, navigation, paragraphs, aside and footer; text differs per page."""
     rng = random.Random(host * 1000 + page)
     section = SECTIONS[(host + page) % len(SECTIONS)]
     topic = TOPICS[(host * 7 + page) % len(TOPICS)]
@@ -94,7 +93,8 @@ def page_html(host: int, page: int) -> bytes:
         "</head><body>"
         f'<header class="site"><a href="/" class="logo">Le Quotidien numérique</a><nav><ul>{nav}</ul></nav></header>'
         f"<main><article><h1>{title}</h1>"
-        f'<p class="byline">Par {author}, publié le {1 + page % 28} janvier 2025 à {8 + host % 12} h {page % 60:02d}</p>'
+        f'<p class="byline">Par {author}, publié le {1 + page % 28} janvier 2025 '
+        f"à {8 + host % 12} h {page % 60:02d}</p>"
     )
     aside = (
         '<aside class="related"><h2>À lire aussi</h2><ul>'
@@ -269,4 +269,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
