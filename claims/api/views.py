@@ -41,7 +41,6 @@ from claims.services.workflow import claim_transition
 from claims.sources import selectors as source_selectors
 from claims.sources.services import source_recheck_request
 
-
 Row = TypeVar("Row")
 Listed = TypeVar("Listed", bound=Model)
 
