@@ -32,6 +32,8 @@ class PublishedFactCheck:
     # checks and editors' corrections made while it was published included.
     reopened_at: datetime | None = None
 
+    # A public fact-check was published, so one of its two dates at least is set (claim_published_has_date): the
+    # ignores say so to mypy, which reads both as optional.
     @property
     def first_published_at(self) -> datetime:
         return self.claim.first_published_at or self.claim.published_at  # type: ignore[return-value]
