@@ -87,6 +87,11 @@ def main() -> int:
         log(f"starting {args.hosts} page hosts")
         server = PageServer(args.hosts, args.pages, args.latency)
         cleanup.callback(server.stop)
+        # The fetcher's port rules hold on loopback too: the page server's port is the one the run allows, here and
+        # in the worker (harness's Worker passes this process's allowed ports on).
+        from django.conf import settings
+
+        settings.FACTCHECK_FETCH_ALLOWED_PORTS = [server.port]
         ctx = measure(args, server, redis, code=code, argv=sys.argv[1:])
         ctx.total = time.monotonic() - began
         section_publish("bench-fetch", render(ctx), write=not args.no_write, log=log)

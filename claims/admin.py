@@ -126,7 +126,7 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
     form = EvidenceForm
     formset = EvidenceFormSet
     extra = 1
-    readonly_fields = ["source_state", "quote_status", "page_changed", "quote_overridden_by", "added"]
+    readonly_fields = ["source_state", "quote_check", "page_changed", "quote_overridden_by", "added"]
 
     @admin.display(description=_("source"))
     def source_state(self, evidence: Evidence) -> str:
@@ -135,6 +135,15 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
         source = evidence.source
         link = reverse("admin:claims_source_change", args=[source.pk])
         return format_html('<a href="{}">{}</a> {}', link, source.url, badge(source.get_state_display(), "#57606a"))
+
+    @admin.display(description=_("quote status"))
+    def quote_check(self, evidence: Evidence) -> str:
+        """The quote's status, and why the watch could not tell when it could not."""
+        if not evidence.pk:
+            return "-"
+        if evidence.quote_unverified_because:
+            return f"{evidence.get_quote_status_display()}: {evidence.get_quote_unverified_because_display()}"
+        return str(evidence.get_quote_status_display())
 
     @admin.display(description=_("quote vouched for by"))
     def quote_overridden_by(self, evidence: Evidence) -> str:
@@ -151,7 +160,7 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
             "quote",
             "note",
             "source_state",
-            "quote_status",
+            "quote_check",
             "page_changed",
             "quote_overridden_by",
             "added",

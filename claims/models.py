@@ -178,6 +178,8 @@ class SourceState(models.TextChoices):
     FAILING = "failing", _("Failing")
     DEAD = "dead", _("Dead")
     BLOCKED = "blocked", _("Blocked")
+    # Behind a login, a paywall or a refusal (401, 402, 403), or rate limited before it was ever read.
+    RESTRICTED = "restricted", _("Restricted")
 
 
 class Source(models.Model):
@@ -268,8 +270,11 @@ class CheckOutcome(models.TextChoices):
     NETWORK_ERROR = "network_error", _("Network error")
     TIMEOUT = "timeout", _("Timed out")
     TOO_LARGE = "too_large", _("Too large")
+    TOO_COMPLEX = "too_complex", _("Too complex to read")
     UNSUPPORTED = "unsupported", _("Unsupported content")
+    REDIRECTS = "redirects", _("Broken redirects")
     BLOCKED = "blocked", _("Blocked by the safety rules")
+    NOT_RECORDED = "not_recorded", _("Fetched but not recorded")
 
 
 class Check(models.Model):
@@ -311,6 +316,15 @@ class QuoteStatus(models.TextChoices):
     MISSING = "missing", _("Missing")
 
 
+class QuoteUnverifiedBecause(models.TextChoices):
+    """Why the watch could not tell whether a quote is on its page."""
+
+    NOT_READ = "not_read", _("The desk does not read this kind of document yet.")
+    NO_TEXT = "no_text", _("The page shows no text.")
+    TOO_COMPLEX = "too_complex", _("The page is too large or complex to read within the checker's budget.")
+    NOT_RECORDED = "not_recorded", _("The last check of the page could not be recorded.")
+
+
 class Evidence(models.Model):
     """A source cited for a claim, with the exact passage that supports or refutes it."""
 
@@ -340,6 +354,10 @@ class Evidence(models.Model):
         _("quote status"), max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.UNVERIFIED
     )
     quote_checked_at = models.DateTimeField(_("quote checked at"), null=True, blank=True)
+    # Set with an unverified quote status when the watch read the page and could not tell.
+    quote_unverified_because = models.CharField(
+        _("quote unverified because"), max_length=20, choices=QuoteUnverifiedBecause.choices, blank=True
+    )
     # The page as it was when first verified for this evidence; `source_changed` compares the latest snapshot with it.
     cited_snapshot = models.ForeignKey(
         Snapshot,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 if TYPE_CHECKING:
@@ -96,7 +97,8 @@ class Worker:
     `concurrency`: threads of a thread pool, as most tests run it; with `prefork`, processes of the production
     pool; None for the prefork pool with the settings' default concurrency, as the benchmark runs it.
     `queues`: the queues it consumes (-Q); by default all the declared ones, as `make run`'s worker does.
-    `env` overrides the environment: DJANGO_SETTINGS_MODULE and DATABASE_URL too (the local run's test does).
+    `env` overrides the environment: DJANGO_SETTINGS_MODULE and DATABASE_URL too (the local run's test does). The
+    fetcher's allowed ports are this process's (the tests add their servers' ports).
     """
 
     def __init__(
@@ -136,6 +138,7 @@ class Worker:
                 "DJANGO_SETTINGS_MODULE": "factcheck.settings.test",
                 "DATABASE_URL": database_url(),
                 "REDIS_URL": broker_url,
+                "FACTCHECK_FETCH_ALLOWED_PORTS": ",".join(str(port) for port in settings.FACTCHECK_FETCH_ALLOWED_PORTS),
                 **env,
             },
             stdout=self.log,

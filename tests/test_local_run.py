@@ -89,6 +89,7 @@ def test_the_worker_and_an_editor_write_to_sqlite_at_once_and_nothing_is_lost(
         "REDIS_URL": redis.url,
         # The pages are on this machine; the worker may fetch them and nothing wider.
         "FACTCHECK_FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
+        "FACTCHECK_FETCH_ALLOWED_PORTS": str(pages.port),
         # All the pages are on one host here, where a desk cites many: as many checks at once as the worker runs.
         "FACTCHECK_PER_HOST_CONCURRENCY": "8",
     }
@@ -105,6 +106,7 @@ def test_the_worker_and_an_editor_write_to_sqlite_at_once_and_nothing_is_lost(
         DJANGO_SETTINGS_MODULE=env["DJANGO_SETTINGS_MODULE"],
         DATABASE_URL=env["DATABASE_URL"],
         FACTCHECK_FETCH_ALLOW_NETWORKS=env["FACTCHECK_FETCH_ALLOW_NETWORKS"],
+        FACTCHECK_FETCH_ALLOWED_PORTS=env["FACTCHECK_FETCH_ALLOWED_PORTS"],
         FACTCHECK_PER_HOST_CONCURRENCY=env["FACTCHECK_PER_HOST_CONCURRENCY"],
     )
     beat = Beat(redis.url)

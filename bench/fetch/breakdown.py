@@ -38,9 +38,9 @@ REPORT_ORDER = (CHECK, FETCH, SSL_CONTEXT, ARTICLE, FINGERPRINT, VISIBLE_TEXT, Q
 TIMED: list[tuple[ModuleType, str, str]] = [
     (check, "fetch", FETCH),
     (fetching, "_ssl_context", SSL_CONTEXT),
-    (extract, "main_text", ARTICLE),
+    (extract, "html_main_text", ARTICLE),
     (pagetext, "fingerprint", FINGERPRINT),
-    (extract, "visible_text", VISIBLE_TEXT),
+    (extract, "html_visible_text", VISIBLE_TEXT),
     (pagetext, "quote_found", QUOTE_MATCHING),
 ]
 CONNECT_ROUNDS = 30

@@ -16,6 +16,7 @@ from claims.models import (
     ClaimStatus,
     Evidence,
     Flag,
+    QuoteUnverifiedBecause,
     Rating,
     Source,
     Stance,
@@ -114,6 +115,12 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
         slug_field="username", read_only=True, allow_null=True
     )
     quote_overridden = serializers.BooleanField(read_only=True)
+    quote_unverified_because = serializers.ChoiceField(
+        choices=QuoteUnverifiedBecause.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why the watch could not tell whether the quote is on its page; empty when it could.",
+    )
 
     class Meta:
         model = Evidence
@@ -125,6 +132,7 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
             "quote",
             "note",
             "quote_status",
+            "quote_unverified_because",
             "quote_overridden",
             "quote_override_reason",
             "source",

@@ -106,12 +106,14 @@ def evidence_update(
     if "source" in changed or "quote" in changed:
         # What was verified, or vouched for, was another page or another passage.
         evidence.quote_status = QuoteStatus.UNVERIFIED
+        evidence.quote_unverified_because = ""
         evidence.snapshot = evidence.cited_snapshot = None
         evidence.page_changed = False
         evidence.quote_override_by = None
         evidence.quote_override_reason = ""
         changed += [
             "quote_status",
+            "quote_unverified_because",
             "snapshot",
             "cited_snapshot",
             "page_changed",

@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import CharField
 from django.utils import timezone
 
-from claims.models import Check, CheckOutcome, Snapshot, Source, SourceState
+from claims.models import Check, CheckOutcome, QuoteUnverifiedBecause, Snapshot, Source, SourceState
 from claims.sources import extract, pagetext
 from claims.sources.fetching import FetchResult, fetch
-from claims.sources.quotes import evidence_verify
+from claims.sources.quotes import evidence_unverify, evidence_verify
 
-# What each outcome means for the source: alive (too large or unsupported pages are there, only not captured),
-# a failure, or neither.
-SUCCESSES = {CheckOutcome.OK, CheckOutcome.NOT_MODIFIED, CheckOutcome.TOO_LARGE, CheckOutcome.UNSUPPORTED}
-FAILURES = {CheckOutcome.HTTP_ERROR, CheckOutcome.NETWORK_ERROR, CheckOutcome.TIMEOUT}
-# RESTRICTED (401/402/403) and RATE_LIMITED (429/503 with Retry-After) are neither: the state stays as it was.
+# What each outcome means for the source: alive (too large, too complex or unsupported pages are there, only not
+# captured), a failure, or neither (RESTRICTED: 401/402/403; RATE_LIMITED: 429/503 with Retry-After).
+SUCCESSES = {
+    CheckOutcome.OK,
+    CheckOutcome.NOT_MODIFIED,
+    CheckOutcome.TOO_LARGE,
+    CheckOutcome.TOO_COMPLEX,
+    CheckOutcome.UNSUPPORTED,
+}
+FAILURES = {
+    CheckOutcome.HTTP_ERROR,
+    CheckOutcome.NETWORK_ERROR,
+    CheckOutcome.TIMEOUT,
+    CheckOutcome.REDIRECTS,
+    CheckOutcome.NOT_RECORDED,
+}
 
 ERROR_MESSAGES_FOR_SUCCESS = {
     CheckOutcome.TOO_LARGE: "The page is there but larger than the desk keeps; its text was not captured.",
+    CheckOutcome.TOO_COMPLEX: "The page is there but has more markup than the checker reads; its text was not read.",
     CheckOutcome.UNSUPPORTED: "The page is there but is not text the desk can read.",
 }
+# A check's error is a sentence for an editor; one that quotes an address of thousands of characters is cut there.
+ERROR_MAX_LENGTH = 2000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,28 +86,93 @@ def source_fetch(*, source_id: int, token: uuid.UUID) -> Fetched | None:
     return Fetched(source, token, result)
 
 
-@transaction.atomic
 def source_record(fetched: Fetched, *, now: datetime | None = None) -> Check | None:
     """Record a fetch: the Check, a new snapshot, the source's state, its quotes, if the lease is still this check's.
 
-    Only the lease's holder writes these fields, so the row read before the fetch is still current when the lease
-    is; the update is a compare-and-set on the token, and writes nothing when a later lease took the source over.
+    Whatever the page sent, the check is recorded: if recording it as fetched fails (a bug of ours, a value the
+    database refuses, the time limit), it is recorded as a failure with the reason, in a transaction of its own, and
+    the source's quotes stop counting as found or missing.
     """
-    source, result, now = fetched.source, fetched.result, now or timezone.now()
+    now = now or timezone.now()
+    try:
+        return _record(fetched, now)
+    except Exception as problem:
+        logger.exception("Recording the check of %s failed", fetched.source.url)
+        return _record_not_recorded(fetched, now, problem)
+
+
+@transaction.atomic
+def _record(fetched: Fetched, now: datetime) -> Check | None:
+    """Only the lease's holder writes these fields, so the row read before the fetch is still current when the lease
+    is; the update is a compare-and-set on the token, and writes nothing when a later lease took the source over."""
+    source, result = fetched.source, _storable(fetched.result)
     outcome = CheckOutcome(result.outcome)
-    page = extract.Document(content_type=result.content_type, body=result.body, text=result.text)
-    snapshot, captured = _capture(source, result, page, now) if outcome == CheckOutcome.OK else (None, [])
-    fields = [*_apply_outcome(source, result, now), *captured, "lease_token", "fetching", "sweep_pending"]
-    source.lease_token = None
-    source.fetching = False
-    source.sweep_pending = True
-    # The compare-and-set is also the row lock that evidence edits wait for (`_wait_for_check`): it comes first.
-    values = {name: getattr(source, name) for name in fields}
-    if not Source.objects.filter(pk=source.pk, lease_token=fetched.token).update(**values):
+    reading: extract.Reading | None = None
+    snapshot: Snapshot | None = None
+    captured: list[str] = []
+    if outcome == CheckOutcome.OK:
+        raw_sha256 = pagetext.sha256(result.body)
+        page = extract.Document(content_type=result.content_type, body=result.body, text=result.text)
+        # Its main text only when the page changed: the snapshot of the same bytes has it.
+        reading = extract.read(page, main=raw_sha256 != source.raw_sha256)
+        if reading.unread_because == QuoteUnverifiedBecause.TOO_COMPLEX:
+            outcome = CheckOutcome.TOO_COMPLEX
+        else:
+            snapshot, captured = _capture(source, result, reading, raw_sha256, now)
+    fields = [*_apply_outcome(source, result, outcome, now), *captured, "lease_token", "fetching", "sweep_pending"]
+    if not _release(source, fetched.token, fields):
         return None
     if snapshot is not None:
         snapshot.save()
-    check = Check.objects.create(
+    check = _check_row(source, result, outcome, now, snapshot=snapshot)
+    if outcome == CheckOutcome.OK:
+        # The page is at hand: no need to read it back from the snapshot.
+        evidence_verify(source=source, now=now, latest=snapshot, reading=reading)
+    elif outcome == CheckOutcome.NOT_MODIFIED:
+        evidence_verify(source=source, now=now)
+    elif outcome == CheckOutcome.TOO_COMPLEX:
+        evidence_unverify(source=source, because=QuoteUnverifiedBecause.TOO_COMPLEX, now=now)
+    return check
+
+
+@transaction.atomic
+def _record_not_recorded(fetched: Fetched, now: datetime, problem: Exception) -> Check | None:
+    """The check as a failure of the checker, with its reason: counted and backed off like any failure."""
+    source = Source.objects.get(pk=fetched.source.pk)
+    reason = (
+        f"The page was fetched but its check could not be recorded ({type(problem).__name__}); "
+        "the checker will try again later."
+    )
+    result = replace(_storable(fetched.result), error=reason)
+    fields = [
+        *_apply_outcome(source, result, CheckOutcome.NOT_RECORDED, now),
+        "lease_token",
+        "fetching",
+        "sweep_pending",
+    ]
+    if not _release(source, fetched.token, fields):
+        return None
+    check = _check_row(source, result, CheckOutcome.NOT_RECORDED, now)
+    evidence_unverify(source=source, because=QuoteUnverifiedBecause.NOT_RECORDED, now=now)
+    return check
+
+
+def _release(source: Source, token: uuid.UUID, fields: list[str]) -> bool:
+    """Write the source's new state and give up its lease, if the lease is still `token`'s.
+
+    The compare-and-set is also the row lock that evidence edits wait for (`_wait_for_check`): it comes first.
+    """
+    source.lease_token = None
+    source.fetching = False
+    source.sweep_pending = True
+    values = {name: getattr(source, name) for name in fields}
+    return bool(Source.objects.filter(pk=source.pk, lease_token=token).update(**values))
+
+
+def _check_row(
+    source: Source, result: FetchResult, outcome: CheckOutcome, now: datetime, snapshot: Snapshot | None = None
+) -> Check:
+    return Check.objects.create(
         source=source,
         started_at=now - timedelta(milliseconds=result.duration_ms),
         duration_ms=result.duration_ms,
@@ -99,17 +182,40 @@ def source_record(fetched: Fetched, *, now: datetime | None = None) -> Check | N
         error=result.error,
         snapshot=snapshot,
     )
-    if outcome == CheckOutcome.OK:
-        # The page is at hand: no need to read it back from the snapshot.
-        evidence_verify(source=source, now=now, latest=snapshot, page=page)
-    elif outcome == CheckOutcome.NOT_MODIFIED:
-        evidence_verify(source=source, now=now)
-    return check
 
 
-def _apply_outcome(source: Source, result: FetchResult, now: datetime) -> list[str]:
+def _storable(result: FetchResult) -> FetchResult:
+    """The fetch's values as the database can hold them: a page decides their length and their bytes.
+
+    A validator that does not fit is dropped rather than cut (cut, it would not match the server's any more); an
+    address is cut at the column's length; NUL, which PostgreSQL refuses in text, goes.
+    """
+
+    def fits(field: str, value: str) -> str:
+        return value if len(value) <= _max_length(field) else ""
+
+    def cut(field: str, value: str) -> str:
+        return value.replace("\x00", "")[: _max_length(field)]
+
+    return replace(
+        result,
+        etag=fits("etag", result.etag),
+        last_modified=fits("last_modified", result.last_modified),
+        final_url=cut("final_url", result.final_url),
+        content_type=cut("content_type", result.content_type),
+        error=result.error.replace("\x00", "")[:ERROR_MAX_LENGTH],
+    )
+
+
+def _max_length(field: str) -> int:
+    column = Source._meta.get_field(field)
+    if not isinstance(column, CharField) or column.max_length is None:
+        raise TypeError(f"Source.{field} has no length to bound a value to.")
+    return column.max_length
+
+
+def _apply_outcome(source: Source, result: FetchResult, outcome: CheckOutcome, now: datetime) -> list[str]:
     """The source's state machine: what this outcome makes of it, and when it is checked next."""
-    outcome = CheckOutcome(result.outcome)
     source.last_checked_at = now
     source.http_status = result.http_status
     fields = ["last_checked_at", "http_status", "state", "next_check_at", "last_error"]
@@ -149,42 +255,43 @@ def _apply_outcome(source: Source, result: FetchResult, now: datetime) -> list[s
         source.last_error = result.error
         source.next_check_at = now + settings.FACTCHECK_CHECK_INTERVAL
     elif outcome == CheckOutcome.RATE_LIMITED:
-        # The server asked us to come back later: not a failure.
+        # The server asked us to come back later: not a failure. A source never read before is restricted, since
+        # a checked source does not show "pending" (never checked); one read before keeps its state.
         wait = timedelta(seconds=result.retry_after or 0)
+        if source.state == SourceState.PENDING:
+            source.state = SourceState.RESTRICTED
         source.last_error = result.error
         source.next_check_at = now + min(max(wait, timedelta(minutes=1)), settings.FACTCHECK_CHECK_INTERVAL)
-    else:  # RESTRICTED: the page is behind a login or a paywall; not dead either.
+    else:  # RESTRICTED: the page is behind a login, a paywall or a refusal; not dead either.
+        source.state = SourceState.RESTRICTED
         source.last_error = result.error
         source.next_check_at = now + settings.FACTCHECK_CHECK_INTERVAL
     return fields
 
 
 def _capture(
-    source: Source, result: FetchResult, page: extract.Document, now: datetime
+    source: Source, result: FetchResult, reading: extract.Reading, raw_sha256: str, now: datetime
 ) -> tuple[Snapshot | None, list[str]]:
     """A new snapshot, not saved yet, when the page's text is new (None when only the markup, or nothing, changed),
     and the source's changed fields."""
-    raw_sha256 = pagetext.sha256(result.body)
     if raw_sha256 == source.raw_sha256:
         return None, []
-    extracted = extract.main_text(page)
-    title, text = extracted.title, extracted.text
     source.raw_sha256 = raw_sha256
-    source.title = title or source.title
+    source.title = reading.title or source.title
     fields = ["raw_sha256", "title"]
-    text_sha256 = pagetext.sha256(text)
+    text_sha256 = pagetext.sha256(reading.text)
     if text_sha256 == source.text_sha256:
         return None, fields
     source.text_sha256 = text_sha256
-    source.fingerprint = pagetext.fingerprint(text)
+    source.fingerprint = pagetext.fingerprint(reading.text)
     snapshot = Snapshot(
         source=source,
         fetched_at=now,
         final_url=result.final_url or source.url,
-        title=title,
+        title=reading.title,
         content_type=result.content_type,
         charset=result.charset,
-        text=text,
+        text=reading.text,
         raw_body=zlib.compress(result.body),
         raw_size=len(result.body),
         raw_sha256=raw_sha256,

@@ -79,7 +79,8 @@ def sources_dispatch(
             lease_token=Case(
                 *(When(pk=pk, then=Value(token)) for pk, token in tokens.items()), output_field=UUIDField()
             ),
-            next_check_at=now + settings.FACTCHECK_CHECK_LEASE,
+            # The lease's end, when a lost check is due again: never sooner than a source may be fetched again.
+            next_check_at=now + max(settings.FACTCHECK_CHECK_LEASE, settings.FACTCHECK_MIN_RECHECK),
             fetching=True,
         )
         if claimed < len(chosen):

@@ -1,4 +1,9 @@
-"""Reading a fetched page by its content type: its title, its main text and all the text a reader sees."""
+"""Reading a fetched page by its content type, within a budget: its title, its main text and all the text a reader sees.
+
+Whatever a page holds, reading it costs at most about a second and a hundred megabytes: a page with more markup
+than the budget is not read (`too_complex`), and one with a lot of it is read the cheap way (all its visible text
+stands for its main text). Text handed back holds no NUL, which the database refuses.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,16 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from claims.models import QuoteUnverifiedBecause
 from claims.sources.fetching import HTML_TYPES
 
 TITLE_MAX_LENGTH = 500
+# Tags ("<") in a page, counted before parsing it. trafilatura spends about 40 µs per element and lxml about 2 µs:
+# up to this many, the main text is extracted by trafilatura (under a second for the worst markup)...
+MAIN_TEXT_MAX_TAGS = 40_000
+# ...up to this many, all the visible text stands for the main text (a fraction of a second, under 100 MB)...
+READ_MAX_TAGS = 200_000
+# ...and beyond, the page is not read: its quotes stay unverified, and why is said.
 
 
 @dataclass(frozen=True)
@@ -26,60 +38,69 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Extract:
-    """What a snapshot keeps of a page: its title and its main text, which the fingerprint compares."""
+class Reading:
+    """What the desk read of a page."""
 
-    title: str
-    text: str
+    title: str = ""
+    # The main text (the article without navigation, asides and footers, where that can be told): what a snapshot
+    # keeps and the fingerprint compares.
+    text: str = ""
+    # All the text a reader sees on the page: quotes are looked for there, not only in the main text.
+    visible: str = ""
+    # Why the page's text could not be read (a QuoteUnverifiedBecause), or "" when it was.
+    unread_because: str = ""
 
 
 class Reader(Protocol):
     """How the desk reads one kind of document."""
 
-    def main(self, document: Document) -> Extract:
-        """The title and the main text (the article without navigation, asides and footers, where it can tell)."""
-        ...
-
-    def visible(self, document: Document) -> str:
-        """All the text a reader sees on the page: quotes are looked for there, not only in the main text."""
+    def read(self, document: Document, *, main: bool) -> Reading:
+        """The page's text; its main text only when `main` (extracting it may cost more than the rest)."""
         ...
 
 
-def main_text(document: Document) -> Extract:
-    """The page's title and main text; both empty for a kind of document the desk does not read."""
+def read(document: Document, *, main: bool = True) -> Reading:
+    """The page's title, main text and visible text, or why they could not be read."""
     reader = READERS.get(document.content_type)
-    return reader.main(document) if reader is not None else Extract(title="", text="")
+    if reader is None:
+        return Reading(unread_because=QuoteUnverifiedBecause.NOT_READ)
+    return reader.read(document, main=main)
 
 
-def visible_text(document: Document) -> str | None:
-    """All the text a reader sees; None for a kind of document the desk does not read (its quotes stay unverified)."""
-    reader = READERS.get(document.content_type)
-    return reader.visible(document) if reader is not None else None
+def _clean(text: str) -> str:
+    return text.replace("\x00", "")
 
 
 # --- HTML ---------------------------------------------------------------------------------------
 
-_INVISIBLE_TAGS = frozenset("script style noscript template svg canvas iframe object head".split())
+# Browsers show what is in <noscript> to readers without JavaScript, and some sites put their article there.
+_INVISIBLE_TAGS = frozenset("script style template svg canvas iframe object head".split())
 # Block elements separate words even when the markup has no space between them.
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li "
-    "main nav ol p pre section table td th tr ul title button label option summary details".split()
+    "main nav ol p pre section table td th tr ul title button label option summary details noscript".split()
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# lxml refuses text that declares its own encoding: XHTML served with an XML declaration.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         return None
 
 
-def html_visible_text(html: str) -> str:
-    """All the text a reader of the page sees: headings, body, captions, sidebars; not scripts, styles, hidden parts."""
-    root = _parse(html)
-    if root is None:
-        return ""
+def html_title(root: lxml.html.HtmlElement) -> str:
+    return _clean(" ".join((root.findtext(".//title") or "").split()))[:TITLE_MAX_LENGTH]
+
+
+def html_visible_text(root: lxml.html.HtmlElement) -> str:
+    """All the text a reader of the page sees: headings, body, captions, sidebars; not scripts, styles, hidden parts.
+
+    Takes the hidden parts out of the tree it is given.
+    """
     title = root.findtext(".//title") or ""
     unseen = [
         element
@@ -96,41 +117,56 @@ def html_visible_text(html: str) -> str:
         element.tail = "\n" + (element.tail or "")
         element.text = "\n" + (element.text or "")
     body = "".join(root.itertext())
-    return " ".join(f"{title}\n{body}".split())
+    return _clean(" ".join(f"{title}\n{body}".split()))
 
 
-def html_article(html: str) -> Extract:
-    """The page's title and main text as trafilatura extracts them; the visible text when it finds no article."""
-    # Fast: without trafilatura's backup extractors, a third of its time. Quotes are looked for in all the
-    # visible text, not in this extract; the extract is what the snapshot keeps and the fingerprint compares.
+def html_main_text(html: str) -> tuple[str, str]:
+    """The page's title and main text as trafilatura extracts them (empty when it finds no article)."""
+    # Fast: without trafilatura's backup extractors, a third of its time.
     extracted = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, fast=True
+        _XML_DECLARATION.sub("", html, count=1),
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        fast=True,
     )
-    title = (getattr(extracted, "title", None) or "").strip() if extracted is not None else ""
-    text = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
-    if not title:
-        root = _parse(html)
-        title = (root.findtext(".//title") or "").strip() if root is not None else ""
-    return Extract(title=title[:TITLE_MAX_LENGTH], text=text or html_visible_text(html))
+    if extracted is None:
+        return "", ""
+    title = (getattr(extracted, "title", None) or "").strip()
+    text = (getattr(extracted, "text", None) or "").strip()
+    return _clean(title)[:TITLE_MAX_LENGTH], _clean(text)
 
 
 class HTMLReader:
-    def main(self, document: Document) -> Extract:
-        return html_article(document.text)
-
-    def visible(self, document: Document) -> str:
-        return html_visible_text(document.text)
+    def read(self, document: Document, *, main: bool) -> Reading:
+        tags = document.text.count("<")
+        if tags > READ_MAX_TAGS:
+            return Reading(unread_because=QuoteUnverifiedBecause.TOO_COMPLEX)
+        root = _parse(document.text)
+        if root is None:
+            return Reading(unread_because=QuoteUnverifiedBecause.NO_TEXT)
+        title = html_title(root)
+        visible = html_visible_text(root)
+        text = ""
+        if main and tags <= MAIN_TEXT_MAX_TAGS:
+            extracted_title, text = html_main_text(document.text)
+            title = extracted_title or title
+        return Reading(
+            title=title,
+            # Where no article was found, or the page is too large to look for one, all of its text stands for it.
+            text=text or visible,
+            visible=visible,
+            unread_because="" if visible else QuoteUnverifiedBecause.NO_TEXT,
+        )
 
 
 # --- Plain text ---------------------------------------------------------------------------------
 
 
 class PlainTextReader:
-    def main(self, document: Document) -> Extract:
-        return Extract(title="", text=document.text)
-
-    def visible(self, document: Document) -> str:
-        return document.text
+    def read(self, document: Document, *, main: bool) -> Reading:
+        text = _clean(document.text)
+        return Reading(text=text, visible=text, unread_because="" if text.strip() else QuoteUnverifiedBecause.NO_TEXT)
 
 
 # The one place that knows which documents the desk reads; a PDF reader goes here too.

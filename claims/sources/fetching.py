@@ -39,7 +39,8 @@ Outcome = Literal[
     "timeout",
     "too_large",  # decoded body over FACTCHECK_FETCH_MAX_BYTES
     "unsupported",  # a content type (or compression) we do not read
-    "blocked",  # refused by the safety rules: scheme, port, address, too many redirects, a loop
+    "redirects",  # a redirect loop, more redirects than allowed, or one to no valid address: readers cannot follow
+    "blocked",  # refused by the safety rules: scheme, port, address
 ]
 
 # Pages whose text we read; PDF is kept as bytes only: extracting its text is left to the caller for now.
@@ -203,16 +204,17 @@ class _Rules:
 
     def refusal(self, *, host: str, ip: IPAddress, port: int) -> str:
         """Why connecting to `ip`:`port` (found for `host`) is refused, or ""."""
-        # Allowed networks are for our own machines (the tests' servers), which listen on any port.
+        # The port rules hold for every address, allowed networks included: an allowed network is a network of
+        # machines whose web servers may be cited, not a door to their databases and caches.
+        if port not in self.allowed_ports:
+            ports = ", ".join(str(p) for p in sorted(self.allowed_ports))
+            return f"Port {port} is not allowed; the checker only uses ports {ports}."
         if any(ip in network for network in self.allow_networks):
             return ""
         why = address_refusal(ip)
         if why:
             where = str(ip) if host == str(ip) else f"{host} points to {ip}, which"
             return f"{where} is {why}; the checker only visits public addresses."
-        if port not in self.allowed_ports:
-            ports = ", ".join(str(p) for p in sorted(self.allowed_ports))
-            return f"Port {port} is not allowed; the checker only uses ports {ports}."
         return ""
 
 
@@ -272,15 +274,16 @@ def _fetch(url: str, *, etag: str, last_modified: str, rules: _Rules, deadline: 
                 redirects += 1
                 if redirects > rules.max_redirects:
                     too_many = f"The page redirected more than {rules.max_redirects} times; the checker stops there."
-                    raise _Failure("blocked", too_many)
+                    raise _Failure("redirects", too_many)
                 try:
                     next_url = target.join(location)
-                except httpx.InvalidURL as exc:
-                    raise _Failure("blocked", f"The page redirected to {location!r}, not a valid address.") from exc
+                except (httpx.InvalidURL, UnicodeError) as exc:
+                    # An address no browser could follow either (invalid punycode, say): the page cannot be reached.
+                    raise _Failure("redirects", f"The page redirected to {location!r}, not a valid address.") from exc
                 trace.url = str(next_url)
                 target = _checked_url(next_url, redirected=True)
                 if str(target.copy_with(fragment=None)) in seen:
-                    raise _Failure("blocked", f"The page redirects in a loop (back to {target}).")
+                    raise _Failure("redirects", f"The page redirects in a loop (back to {target}).")
             finally:
                 response.close()
 
@@ -354,12 +357,16 @@ def _checked_url(url: str | httpx.URL, *, redirected: bool = False) -> httpx.URL
     context = f"The page redirected to {url}. " if redirected else ""
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+        host = parsed.host  # decoded here: invalid punycode fails now, not halfway through the fetch
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        if redirected:
+            # An address no browser could follow either: the page cannot be reached, a failure.
+            raise _Failure("redirects", f"The page redirected to {str(url)!r}, not a valid address.") from exc
         raise _Failure("blocked", f"{url} is not a valid web address.") from exc
     if parsed.scheme not in ("http", "https"):
         what = f"{parsed.scheme}: addresses" if parsed.scheme else "addresses without http:// or https://"
         raise _Failure("blocked", f"{context}Only http and https addresses can be checked, not {what}.")
-    if not parsed.host:
+    if not host:
         raise _Failure("blocked", f"{context}{url} has no host name.")
     return parsed
 
@@ -643,7 +650,7 @@ def _status_text(response: httpx.Response) -> str:
 def _host(url: str) -> str:
     try:
         return httpx.URL(url).host or url
-    except httpx.InvalidURL:
+    except (httpx.InvalidURL, UnicodeError):
         return url
 
 

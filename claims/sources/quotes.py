@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
 
-from claims.models import Evidence, QuoteStatus, Snapshot, Source
+from claims.models import Evidence, QuoteStatus, QuoteUnverifiedBecause, Snapshot, Source
 from claims.sources import extract, pagetext
 from claims.sources.fetching import TEXT_TYPES
+
+VERIFIED_FIELDS = [
+    "quote_status",
+    "quote_unverified_because",
+    "snapshot",
+    "quote_checked_at",
+    "cited_snapshot",
+    "page_changed",
+]
 
 
 def snapshot_document(snapshot: Snapshot) -> extract.Document:
@@ -20,35 +30,48 @@ def snapshot_document(snapshot: Snapshot) -> extract.Document:
     return extract.Document(content_type=snapshot.content_type, body=body, text=text)
 
 
+def source_evidence(source: Source) -> list[Evidence]:
+    """The evidence citing the source, with what verifying it needs of the snapshot it was first verified against:
+    its fingerprint only."""
+    return list(
+        source.evidence.select_related("cited_snapshot").defer("cited_snapshot__text", "cited_snapshot__raw_body")
+    )
+
+
 def evidence_verify(
-    *, source: Source, now: datetime | None = None, latest: Snapshot | None = None, page: extract.Document | None = None
+    *,
+    source: Source,
+    now: datetime | None = None,
+    latest: Snapshot | None = None,
+    reading: extract.Reading | None = None,
+    evidence: Sequence[Evidence] | None = None,
 ) -> int:
     """Check every quote citing this source against its latest snapshot; note whether the page changed since cited.
 
-    `latest` is the snapshot just taken and `page` the page just fetched, when the caller has them at hand; otherwise
-    the source's latest snapshot is read again. Returns how many pieces of evidence were verified.
+    `latest` is the snapshot just taken and `reading` the page just read, when the caller has them at hand
+    (`evidence` too); otherwise the source's latest snapshot is read again. Returns how many pieces of evidence were
+    verified.
     """
     latest = latest or source.snapshots.order_by("-fetched_at", "-id").first()
     if latest is None:
         return 0
-    # Of the snapshot each evidence was first verified against, only its fingerprint is needed.
-    evidence = list(
-        source.evidence.select_related("cited_snapshot").defer("cited_snapshot__text", "cited_snapshot__raw_body")
-    )
+    evidence = source_evidence(source) if evidence is None else evidence
     if not evidence:
         return 0
-    visible = ""
-    if any(item.quote for item in evidence):
-        visible = extract.visible_text(page or snapshot_document(latest)) or ""
-    normalized = pagetext.normalize(visible)
+    if reading is None and any(item.quote for item in evidence):
+        reading = extract.read(snapshot_document(latest), main=False)
+    reading = reading or extract.Reading()
+    normalized = pagetext.normalize(reading.visible)
     now = now or timezone.now()
     for item in evidence:
-        if item.quote and not visible.strip():
-            # A page whose text the desk cannot read (a PDF, for now): the quote is neither found nor missing.
+        if item.quote and reading.unread_because:
+            # The desk could not read the page (a PDF, a page over its budget): the quote is neither found nor missing.
             item.quote_status = QuoteStatus.UNVERIFIED
+            item.quote_unverified_because = reading.unread_because
         elif item.quote:
             found = pagetext.quote_found(item.quote, normalized)
             item.quote_status = QuoteStatus.FOUND if found else QuoteStatus.MISSING
+            item.quote_unverified_because = ""
         item.snapshot = latest
         item.quote_checked_at = now
         item.cited_snapshot = item.cited_snapshot or latest
@@ -56,7 +79,18 @@ def evidence_verify(
             pagetext.fingerprint_distance(item.cited_snapshot.fingerprint, latest.fingerprint)
             >= settings.FACTCHECK_MATERIAL_CHANGE_BITS
         )
-    Evidence.objects.bulk_update(
-        evidence, ["quote_status", "snapshot", "quote_checked_at", "cited_snapshot", "page_changed"]
-    )
+    Evidence.objects.bulk_update(evidence, VERIFIED_FIELDS)
     return len(evidence)
+
+
+def evidence_unverify(*, source: Source, because: QuoteUnverifiedBecause, now: datetime | None = None) -> int:
+    """The quotes citing this source stop counting as found or missing: the desk cannot tell now, and says why."""
+    return (
+        Evidence.objects.filter(source=source)
+        .exclude(quote="")
+        .update(
+            quote_status=QuoteStatus.UNVERIFIED,
+            quote_unverified_because=because,
+            quote_checked_at=now or timezone.now(),
+        )
+    )

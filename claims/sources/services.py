@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+import idna
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,10 +59,12 @@ def url_normalize(url: str) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise _invalid(_("This address has no host."))
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise _invalid(_("This address has an invalid host name.")) from None
+    if not _is_ip_address(host):
+        try:
+            # IDNA 2008 with UTS 46 mapping, as browsers read host names: "ß.example" is not "ss.example".
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            raise _invalid(_("This address has an invalid host name.")) from None
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
@@ -75,6 +81,14 @@ def url_normalize(url: str) -> str:
     return normalized
 
 
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def source_for_url(*, url: str) -> Source:
     """The source for this address, created on first citation and shared after that."""
     normalized = url_normalize(url)
@@ -85,11 +99,13 @@ def source_for_url(*, url: str) -> Source:
 
 
 def source_check_request(*, source_id: int) -> None:
-    """Ask for a check of this source now: it becomes due (unless a check is under way) and, once the
-    transaction commits, a dispatch runs instead of waiting for the next minute's."""
+    """Ask for a check of this source now: it becomes due (unless a check is under way), or as soon as it may be
+    fetched again (FACTCHECK_MIN_RECHECK after its last check), and, once the transaction commits, a dispatch runs
+    instead of waiting for the next minute's."""
     now = timezone.now()
+    allowed = Coalesce(F("last_checked_at") + settings.FACTCHECK_MIN_RECHECK, Value(now))
     Source.objects.filter(pk=source_id).filter(Q(lease_token__isnull=True) | Q(next_check_at__lte=now)).update(
-        next_check_at=now
+        next_check_at=Greatest(allowed, Value(now))
     )
     # Robust and without retries: if the broker is down, the source is due anyway and beat's next dispatch takes it.
     transaction.on_commit(lambda: sources_dispatch_task.apply_async(retry=False), robust=True)

@@ -153,6 +153,9 @@ FACTCHECK_DEAD_AFTER_FAILURES = env.int("FACTCHECK_DEAD_AFTER_FAILURES", default
 FACTCHECK_DEAD_AFTER = timedelta(hours=env.float("FACTCHECK_DEAD_AFTER_HOURS", default=24))
 # A check not recorded within this time is taken as lost and dispatched again.
 FACTCHECK_CHECK_LEASE = timedelta(seconds=env.float("FACTCHECK_CHECK_LEASE_SECONDS", default=300))
+# A source is fetched at most once in this time, however its check is asked for (a re-check, evidence added and
+# removed, a lease run out): a site cannot be made to hammer itself through the desk.
+FACTCHECK_MIN_RECHECK = timedelta(minutes=env.float("FACTCHECK_MIN_RECHECK_MINUTES", default=10))
 # At most this many checks at once per host, and in all.
 FACTCHECK_PER_HOST_CONCURRENCY = env.int("FACTCHECK_PER_HOST_CONCURRENCY", default=2)
 FACTCHECK_GLOBAL_CONCURRENCY = env.int("FACTCHECK_GLOBAL_CONCURRENCY", default=8)

@@ -4,18 +4,24 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.http_server import LocalHTTPServer
 
 
-@pytest.fixture
-def http_server() -> Iterator[LocalHTTPServer]:
-    server = LocalHTTPServer()
+def serving(server: LocalHTTPServer, settings: Any) -> Iterator[LocalHTTPServer]:
+    """The server, running for the test, on a port the fetcher allows (its port rules hold on loopback too)."""
+    settings.FACTCHECK_FETCH_ALLOWED_PORTS = [*settings.FACTCHECK_FETCH_ALLOWED_PORTS, server.port]
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def http_server(settings: Any) -> Iterator[LocalHTTPServer]:
+    yield from serving(LocalHTTPServer(), settings)
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +57,6 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def https_server(certificate: tuple[Path, Path]) -> Iterator[LocalHTTPServer]:
+def https_server(certificate: tuple[Path, Path], settings: Any) -> Iterator[LocalHTTPServer]:
     cert, key = certificate
-    server = LocalHTTPServer(certificate=str(cert), key=str(key))
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(LocalHTTPServer(certificate=str(cert), key=str(key)), settings)

@@ -251,18 +251,34 @@ def test_restricted_pages_are_recorded_as_restricted_not_dead(http_server, statu
         check = check_now(source, now=t0 + timedelta(hours=hours))
         assert check.outcome == "restricted"
     source.refresh_from_db()
-    assert (source.state, source.consecutive_failures) == ("alive", 0)
-    assert "restricted" in source.last_error.lower() or str(status) in source.last_error
+    # Behind a login or a paywall: neither alive (readers without an account cannot see it) nor dead.
+    assert (source.state, source.consecutive_failures) == ("restricted", 0)
+    assert str(status) in source.last_error
+
+    http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))
+    check_now(source, now=t0 + timedelta(hours=96))
+    source.refresh_from_db()
+    assert source.state == "alive"
+
+
+@pytest.mark.parametrize("status", [401, 403, 429])
+def test_a_source_checked_once_never_shows_pending(http_server, status):
+    source = cite(http_server.route("/a", status=status, headers=[("Retry-After", "60")])).source
+    check_now(source)
+    source.refresh_from_db()
+    assert source.state == "restricted"
+    assert source.last_checked_at is not None
 
 
 @pytest.mark.parametrize(("status", "retry_after"), [(429, "120"), (503, "3600")])
 def test_retry_after_is_honoured_and_is_not_a_failure(http_server, status, retry_after):
-    source = cite(http_server.route("/a", status=status, headers=[("Retry-After", retry_after)])).source
+    source = alive_source(http_server)
+    http_server.route("/a", status=status, headers=[("Retry-After", retry_after)])
     now = timezone.now()
     check = check_now(source, now=now)
     source.refresh_from_db()
     assert check.outcome == "rate_limited"
-    assert (source.state, source.consecutive_failures) == ("pending", 0)
+    assert (source.state, source.consecutive_failures) == ("alive", 0)
     assert source.next_check_at == now + timedelta(seconds=int(retry_after))
 
 
@@ -398,6 +414,7 @@ def test_dispatchers_running_at_once_never_claim_a_source_twice_nor_pass_the_lim
 
 def test_a_lost_check_is_dispatched_again_after_its_lease_and_the_late_one_records_nothing(http_server, settings):
     settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
+    settings.FACTCHECK_MIN_RECHECK = timedelta(0)  # the lease alone decides when a lost check is due again
     url = http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))
     source = cite(url).source
     t0 = timezone.now()
@@ -429,6 +446,7 @@ def test_a_lost_check_is_dispatched_again_after_its_lease_and_the_late_one_recor
 @pytest.mark.django_db(transaction=True)
 def test_a_check_whose_lease_ran_out_during_the_fetch_records_nothing(http_server, settings):
     settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
+    settings.FACTCHECK_MIN_RECHECK = timedelta(0)  # the lease alone decides when a lost check is due again
     source = cite(http_server.route("/lent", headers=HTML, body=article(PARAGRAPHS), delay=1.0)).source
     t0 = timezone.now()
     Source.objects.filter(pk=source.pk).update(next_check_at=t0)
@@ -457,6 +475,7 @@ def test_a_check_whose_lease_ran_out_during_the_fetch_records_nothing(http_serve
 
 def test_a_lease_fetches_once_even_when_its_message_comes_again(http_server, settings):
     settings.FACTCHECK_CHECK_LEASE = timedelta(minutes=5)
+    settings.FACTCHECK_MIN_RECHECK = timedelta(0)  # the lease alone decides when a lost check is due again
     source = cite(http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))).source
     t0 = timezone.now()
     Source.objects.filter(pk=source.pk).update(next_check_at=t0)

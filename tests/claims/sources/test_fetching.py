@@ -218,11 +218,12 @@ def test_rate_limit_without_a_delay_is_still_a_rate_limit(http_server):
     assert result.retry_after is None
 
 
-def test_refused_connection_is_a_network_error():
+def test_refused_connection_is_a_network_error(settings):
     # A port that was free a moment ago: nothing listens there.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    settings.FACTCHECK_FETCH_ALLOWED_PORTS = [port]
 
     result = fetch(f"http://127.0.0.1:{port}/")
 
@@ -421,6 +422,13 @@ def test_plain_text_in_utf8(http_server):
 # --- Redirects ----------------------------------------------------------------------------------
 
 
+def test_a_redirect_to_invalid_punycode_is_a_failure_with_a_reason(http_server):
+    result = fetch(http_server.redirect("/r", "http://xn--zz-.example/page"))
+
+    assert result.outcome == "redirects"
+    assert result.error == "The page redirected to 'http://xn--zz-.example/page', not a valid address."
+
+
 def redirect_chain(http_server, hops: int) -> str:
     for n in range(hops):
         http_server.redirect(f"/r{n}", f"/r{n + 1}")
@@ -440,7 +448,8 @@ def test_redirects_are_followed(http_server, hops):
 def test_a_sixth_redirect_is_refused(http_server):
     result = fetch(redirect_chain(http_server, 6))
 
-    assert result.outcome == "blocked"
+    # A reader cannot reach the page either: a failure of the page, not a refusal of the safety rules.
+    assert result.outcome == "redirects"
     assert "more than 5 times" in result.error
     assert "/r6" not in http_server.paths_requested()
 
@@ -451,7 +460,7 @@ def test_redirect_loop_is_refused(http_server):
 
     result = fetch(http_server.url("/a"))
 
-    assert result.outcome == "blocked"
+    assert result.outcome == "redirects"
     assert "loop" in result.error
     assert http_server.paths_requested() == ["/a", "/b"]
 
@@ -659,3 +668,24 @@ def test_non_public_addresses_are_refused(address, refused_as):
 )
 def test_public_addresses_are_allowed(address):
     assert address_refusal(address) == ""
+
+
+# --- Ports, on allowed networks too -----------------------------------------------------------------
+
+
+def test_an_allowed_network_still_obeys_the_port_rules(http_server, settings, connections):
+    """Allowing loopback (or 10.0.0.0/8) allows its web servers, not its Redis: a port not listed is refused."""
+    settings.FACTCHECK_FETCH_ALLOWED_PORTS = []
+    result = fetch(http_server.route("/page", headers=HTML, body=PAGE))
+
+    assert result.outcome == "blocked"
+    assert result.error == f"Port {http_server.port} is not allowed; the checker only uses ports 80, 443."
+    assert http_server.requests == [] and connections == []
+
+
+def test_citing_the_redis_port_on_loopback_connects_nowhere(connections):
+    result = fetch("http://127.0.0.1:6379/")
+
+    assert result.outcome == "blocked"
+    assert "Port 6379 is not allowed" in result.error
+    assert connections == []

@@ -24,6 +24,9 @@ from tests.factories import ClaimFactory
         ("  https://example.com/a  ", "https://example.com/a"),
         ("https://example.com./a", "https://example.com/a"),
         ("https://bücher.example/a", "https://xn--bcher-kva.example/a"),
+        # IDNA 2008, as browsers read names: ß stays ß (IDNA 2003 made it "ss", another domain).
+        ("https://straße.example/a", "https://xn--strae-oqa.example/a"),
+        ("https://FASS.example/a", "https://fass.example/a"),
         ("https://[2001:DB8::1]:443/a", "https://[2001:db8::1]/a"),
         # A path's trailing slash can be another page: kept as typed.
         ("https://example.com/a/", "https://example.com/a/"),
@@ -47,6 +50,9 @@ def test_addresses_are_normalized(typed, normalized):
         "https://exa mple.com/",
         "https://example.com/" + "a" * 2100,
         "http://[::1/",
+        # Punycode that decodes to nothing valid.
+        "https://xn--zz-.example/",
+        "https://xn--.example/",
     ],
 )
 def test_anything_but_a_web_page_address_is_refused_clearly(typed):

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from claims.models import Check, Evidence, Flag, FlagKind, QuoteStatus, Source
+from claims.models import Check, CheckOutcome, Evidence, Flag, FlagKind, QuoteStatus, QuoteUnverifiedBecause, Source
 from claims.sources.dispatch import sources_dispatch
 from claims.sources.tasks import CHECK_HARD_LIMIT
 from harness.celery_worker import ThrowawayRedis, Worker, enqueue_into, wait_until
@@ -48,8 +48,9 @@ def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(http_s
             )
         )
 
-    # One thread, so one connection at most; CONN_MAX_AGE as in production.
-    worker = Worker(redis.url, concurrency=1, DJANGO_CONN_MAX_AGE="60")
+    # One thread, so one connection at most; CONN_MAX_AGE as in production. Its connections carry a name of their
+    # own (libpq's PGAPPNAME), to tell them from those the suite's other threads may hold on this database.
+    worker = Worker(redis.url, concurrency=1, DJANGO_CONN_MAX_AGE="60", PGAPPNAME="factcheck-test-worker")
     try:
         sources_dispatch(enqueue=enqueue_into(redis.url))
         # The three checks, and at least one sweep after them.
@@ -59,7 +60,7 @@ def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(http_s
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT backend_start FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " WHERE datname = current_database() AND application_name = 'factcheck-test-worker'"
             )
             (opened,) = (row[0] for row in cursor.fetchall())
     finally:
@@ -71,10 +72,12 @@ def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(http_s
 def test_after_a_sigkill_every_due_source_is_checked_once(http_server, redis, settings):
     # Slow pages, so that the worker dies with checks under way and others still queued.
     settings.FACTCHECK_CHECK_LEASE = timedelta(seconds=6)
+    settings.FACTCHECK_MIN_RECHECK = timedelta(0)  # the lease alone decides when a lost check is due again
     settings.FACTCHECK_PER_HOST_CONCURRENCY = 12
     settings.FACTCHECK_GLOBAL_CONCURRENCY = 12
     env = {
         "FACTCHECK_CHECK_LEASE_SECONDS": "6",
+        "FACTCHECK_MIN_RECHECK_MINUTES": "0",
         "FACTCHECK_PER_HOST_CONCURRENCY": "12",
         "FACTCHECK_GLOBAL_CONCURRENCY": "12",
         # Unacknowledged messages of the dead worker come back soon: they must not be recorded twice.
@@ -124,10 +127,10 @@ def test_workers_check_cited_pages_and_checks_ending_together_ask_for_one_sweep(
     the Redis cache. The checks end in different processes; the cache they share has them ask for one sweep after
     checks, which raises the flags of every claim they cite (with each process's own memory cache, each process
     would ask for a sweep of its own)."""
-    pages = 7
+    pages = 8
     settings.FACTCHECK_GLOBAL_CONCURRENCY = settings.FACTCHECK_PER_HOST_CONCURRENCY = pages
     quote_on_page: dict[str, bool] = {}
-    for n in range(pages - 1):
+    for n in range(pages - 2):
         # Every other page no longer holds the quote. Slow enough for the checks to run side by side.
         body = WITH_QUOTE if n % 2 == 0 else WITHOUT_QUOTE
         url = http_server.route(f"/enquete/{n}", headers=HTML, body=body, delay=0.5)
@@ -143,6 +146,14 @@ def test_workers_check_cited_pages_and_checks_ending_together_ask_for_one_sweep(
             consecutive_failures=2,
             first_failure_at=timezone.now() - timedelta(days=2),
         ),
+    )
+    # And a page of 4.9 MB of markup, which once burnt a worker past its time limit: read within budget now.
+    huge = EvidenceFactory(
+        source=Source.objects.create(
+            url=http_server.route("/huge", headers=HTML, body=b"<html><body>" + b"<p>w</p>" * 612_000 + b"</body>"),
+            host="127.0.0.1",
+        ),
+        quote=QUOTE,
     )
 
     def start(queue: str, processes: int) -> Worker:
@@ -183,7 +194,11 @@ def test_workers_check_cited_pages_and_checks_ending_together_ask_for_one_sweep(
     assert checks_received == ["claims.sources.tasks.source_check_task"] * pages
     assert Check.objects.count() == pages
     assert not Source.objects.filter(sweep_pending=True).exists()
-    assert dict(Evidence.objects.exclude(pk=lost.pk).values_list("source__url", "quote_status")) == {
+    assert (Evidence.objects.get(pk=huge.pk).quote_unverified_because, huge.source.checks.get().outcome) == (
+        QuoteUnverifiedBecause.TOO_COMPLEX,
+        CheckOutcome.TOO_COMPLEX,
+    )
+    assert dict(Evidence.objects.exclude(pk__in=[lost.pk, huge.pk]).values_list("source__url", "quote_status")) == {
         url: QuoteStatus.FOUND if found else QuoteStatus.MISSING for url, found in quote_on_page.items()
     }
     assert set(Source.objects.exclude(pk=lost.source_id).values_list("state", flat=True)) == {"alive"}
