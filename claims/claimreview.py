@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,8 +17,13 @@ def factcheck_url(claim: Claim, *, base_url: str | None = None) -> str:
     return f"{base}/factchecks/{claim.pk}-{claim.slug}/"
 
 
-def claimreview_for(claim: Claim, *, base_url: str | None = None) -> dict[str, Any]:
-    """ClaimReview JSON-LD of a published claim: the verdict, who made the claim, where and when, and who checked it."""
+def claimreview_for(
+    claim: Claim, *, base_url: str | None = None, modified_at: datetime | None = None
+) -> dict[str, Any]:
+    """ClaimReview JSON-LD of a published claim: the verdict, who made the claim, where and when, and who checked it.
+
+    `modified_at`: when readers last saw it change after its first publication (a correction, a note), if they did.
+    """
     rating: dict[str, Any] = {"@type": "Rating"}
     if claim.rating is not None:
         # The label in the claim's own language: that is what its readers see.
@@ -46,6 +52,8 @@ def claimreview_for(claim: Claim, *, base_url: str | None = None) -> dict[str, A
     published = claim.first_published_at or claim.published_at
     if published is not None:
         review["datePublished"] = published.date().isoformat()
+    if modified_at is not None:
+        review["dateModified"] = modified_at.isoformat()
     return review
 
 

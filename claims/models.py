@@ -172,6 +172,43 @@ class Transition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+class ChangeKind(models.TextChoices):
+    """What a change made to a published fact-check is, for its readers."""
+
+    CORRECTION = "correction", _("Correction")
+    CLARIFICATION = "clarification", _("Clarification")
+    UPDATE = "update", _("Update")
+
+
+class PublishedChange(models.Model):
+    """A change made to a published fact-check in the open: readers see its kind, its note and its date.
+
+    Corrections through a reopening are Transitions; this is a change made while the fact-check stays published.
+    Never edited.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="published_changes")
+    kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    note = models.TextField(_("note for readers"))
+    # The fields the change touched, by name: what readers will find different.
+    fields = models.JSONField(_("fields changed"), default=list)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("published change")
+        verbose_name_plural = _("published changes")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ChangeKind.values), name="published_change_kind_valid"),
+            models.CheckConstraint(condition=~Q(note=""), name="published_change_has_note"),
+        ]
+        indexes = [models.Index(fields=["claim", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
+
+
 class SourceState(models.TextChoices):
     PENDING = "pending", _("Pending")
     ALIVE = "alive", _("Alive")

@@ -7,6 +7,10 @@ turn it into one status code.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext
@@ -41,6 +45,14 @@ MOVES: dict[tuple[ClaimStatus, ClaimStatus], str] = {
 
 # Moves that must say why: a rejection, and a reopening (its comment is the published correction note).
 COMMENT_REQUIRED = {(S.DRAFT, S.REJECTED), (S.RESEARCHING, S.REJECTED), (S.IN_REVIEW, S.REJECTED), REOPEN}
+
+# What readers see of a published fact-check besides its verdict: changed only in the open, with a note for them.
+PUBLIC_FIELDS = frozenset({"text", "claimant", "claim_date", "appearance_url", "language", "summary"})
+# The verdict: on a published fact-check, changed only through a reopening (a correction).
+VERDICT_FIELDS = frozenset({"rating"})
+# What two people must have seen before it is published: whoever changed one of these since the claim was sent to
+# review does not publish it.
+REVIEWED_FIELDS = ("rating_id", "summary", "text")
 
 
 def _denied(message: str) -> NotAllowed:
@@ -191,6 +203,11 @@ def moves_for(user: AnyUser, claim: Claim) -> list[ClaimStatus]:
     ]
 
 
+def moves_offered(user: AnyUser, claim: Claim) -> list[ClaimStatus]:
+    """The moves a person is offered on the claim's page: their role's, less publishing when four-eyes refuses it."""
+    return [to for to in moves_for(user, claim) if to != ClaimStatus.PUBLISHED or may_publish(claim, user)]
+
+
 def may_be_rejected(claim: Claim) -> bool:
     """A fact-check once published stays public: it is corrected, never rejected."""
     return not was_published(claim)
@@ -203,15 +220,46 @@ def check_may_move_claims(user: AnyUser) -> None:
 
 
 def check_four_eyes(claim: Claim, by: AnyUser) -> None:
-    """Whoever last sent a claim to review does not publish it: someone else sees the verdict first."""
+    """Two people see every verdict: whoever last sent the claim to review, or changed its rating, summary or text
+    since, does not publish it."""
     if not settings.FACTCHECK_FOUR_EYES:
         return
     sent_to_review = claim.transitions.filter(to_status=ClaimStatus.IN_REVIEW).order_by("-at", "-id").first()
-    if sent_to_review is not None and sent_to_review.by_id == by.pk:
+    if sent_to_review is None:
+        return
+    if sent_to_review.by_id == by.pk:
         raise RuleViolation(
             "four_eyes",
             gettext("You sent this claim to review, so someone else must publish it (four-eyes rule)."),
         )
+    if by.pk in _verdict_editors_since(claim, sent_to_review.at):
+        raise RuleViolation(
+            "four_eyes",
+            gettext(
+                "You changed this claim's rating, summary or text since it was sent to review, so someone else must "
+                "publish it (four-eyes rule)."
+            ),
+        )
+
+
+def may_publish(claim: Claim, user: AnyUser) -> bool:
+    """Whether the four-eyes rule lets this user publish the claim (the other rules are checked when they try)."""
+    try:
+        check_four_eyes(claim, user)
+    except RuleViolation:
+        return False
+    return True
+
+
+def _verdict_editors_since(claim: Claim, since: datetime) -> set[int]:
+    """Who changed the claim's rating, summary or text since `since`, from its history."""
+    before = claim.history.filter(history_date__lt=since).order_by("-history_date", "-history_id").first()
+    records = list(claim.history.filter(history_date__gte=since).order_by("history_date", "history_id"))
+    editors: set[int] = set()
+    for previous, record in itertools.pairwise([before, *records] if before is not None else records):
+        if any(getattr(previous, name) != getattr(record, name) for name in REVIEWED_FIELDS):
+            editors.add(record.history_user_id)
+    return editors
 
 
 def check_move(claim: Claim, to: ClaimStatus, by: AnyUser, comment: str) -> None:
@@ -243,6 +291,30 @@ def check_move(claim: Claim, to: ClaimStatus, by: AnyUser, comment: str) -> None
         raise RuleViolation(
             "published_claim_not_rejectable",
             gettext("This fact-check was published and stays public: publish its correction instead of rejecting it."),
+        )
+
+
+def check_published_change(claim: Claim, changed: Iterable[str], *, note: str) -> None:
+    """A published fact-check changes only in the open: its verdict through a reopening, what else readers see with
+    a note for them; what only the desk sees (tags, assignee) freely."""
+    if claim.status != ClaimStatus.PUBLISHED:
+        return
+    changed = set(changed)
+    if changed & VERDICT_FIELDS:
+        raise RuleViolation(
+            "reopen_to_change_verdict",
+            gettext(
+                "A published verdict changes only through a correction: reopen the fact-check, change its rating "
+                "and publish it again."
+            ),
+        )
+    if changed & PUBLIC_FIELDS and not note.strip():
+        raise RuleViolation(
+            "change_note_required",
+            gettext(
+                "Readers see this change: say what changed and why in a note for them (a correction, a "
+                "clarification or an update)."
+            ),
         )
 
 

@@ -11,6 +11,7 @@ from claims.api.serializers import (
     CheckSerializer,
     ClaimInputSerializer,
     ClaimSerializer,
+    ClaimUpdateInputSerializer,
     ErrorSerializer,
     EvidenceInputSerializer,
     EvidenceSerializer,
@@ -61,10 +62,19 @@ claim_schema = extend_schema_view(
         },
     ),
     partial_update=extend_schema(
-        summary="Edit a claim",
-        request=ClaimInputSerializer,
+        summary="Edit a claim; a published fact-check with a note for readers",
+        request=ClaimUpdateInputSerializer,
         parameters=[IF_MATCH, ETAG],
-        responses={200: ClaimSerializer, 400: error("Some fields are not valid."), **COMMON_CLAIM_ERRORS, 412: STALE},
+        responses={
+            200: ClaimSerializer,
+            400: error("Some fields are not valid."),
+            **COMMON_CLAIM_ERRORS,
+            409: error(
+                "A published fact-check: its verdict changes only through a reopening; a change readers see "
+                "needs a note for them. `code` names the rule."
+            ),
+            412: STALE,
+        },
     ),
     destroy=extend_schema(
         summary="Delete an unpublished claim",

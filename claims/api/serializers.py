@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from claims import rules
 from claims.models import (
+    ChangeKind,
     Check,
     Claim,
     ClaimStatus,
@@ -251,6 +252,24 @@ class ClaimInputSerializer(StrictInput):
         required=False,
         allow_null=True,
         help_text="Username of the person working on the claim.",
+    )
+
+
+class ClaimUpdateInputSerializer(ClaimInputSerializer):
+    """An edit of a claim; on a published fact-check, what readers see changes only with a note for them."""
+
+    change_kind = serializers.ChoiceField(
+        choices=ChangeKind.choices,
+        required=False,
+        help_text="Published fact-checks: what kind of change readers will read about.",
+    )
+    change_note = serializers.CharField(
+        max_length=5_000,
+        required=False,
+        allow_blank=True,
+        help_text="Published fact-checks: the note for readers, listed with its date on the public page. Needed to "
+        "change the text, claimant, claim date, appearance, language or summary; the rating changes only through a "
+        "reopening (409 `reopen_to_change_verdict`).",
     )
 
 

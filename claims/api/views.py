@@ -24,6 +24,7 @@ from claims.api.serializers import (
     CheckSerializer,
     ClaimInputSerializer,
     ClaimSerializer,
+    ClaimUpdateInputSerializer,
     EvidenceInputSerializer,
     EvidenceSerializer,
     EvidenceUpdateSerializer,
@@ -103,7 +104,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         claim = self.get_object()
-        data = ClaimInputSerializer(data=request.data, partial=True)
+        data = ClaimUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         tags = changes.pop("tags", None)
@@ -113,6 +114,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             changes=changes,
             tags=tags,
             expected_version=expected_version(request, claim),
+            change_kind=changes.pop("change_kind", ""),
+            change_note=changes.pop("change_note", ""),
         )
         return self.claim_response(claim)
 
@@ -148,7 +151,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
         factcheck = public_selectors.factcheck_published_version(self.get_object())
-        return Response(claimreview_for(factcheck.claim))
+        modified_at = factcheck.updated_at if factcheck.modified else None
+        return Response(claimreview_for(factcheck.claim, modified_at=modified_at))
 
     @action(detail=True, methods=["get", "post"])
     def evidence(self, request: Request, pk: str | None = None) -> Response:

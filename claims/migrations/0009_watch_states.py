@@ -4,46 +4,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0008_task_names'),
+        ("claims", "0008_task_names"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='check',
-            name='check_outcome_valid',
+            model_name="check",
+            name="check_outcome_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='source',
-            name='source_state_valid',
+            model_name="source",
+            name="source_state_valid",
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='quote_unverified_because',
-            field=models.CharField(blank=True, choices=[('not_read', 'The desk does not read this kind of document yet.'), ('no_text', 'The page shows no text.'), ('too_complex', "The page is too large or complex to read within the checker's budget."), ('not_recorded', 'The last check of the page could not be recorded.')], max_length=20, verbose_name='quote unverified because'),
+            model_name="evidence",
+            name="quote_unverified_because",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_read", "The desk does not read this kind of document yet."),
+                    ("no_text", "The page shows no text."),
+                    ("too_complex", "The page is too large or complex to read within the checker's budget."),
+                    ("not_recorded", "The last check of the page could not be recorded."),
+                ],
+                max_length=20,
+                verbose_name="quote unverified because",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevidence',
-            name='quote_unverified_because',
-            field=models.CharField(blank=True, choices=[('not_read', 'The desk does not read this kind of document yet.'), ('no_text', 'The page shows no text.'), ('too_complex', "The page is too large or complex to read within the checker's budget."), ('not_recorded', 'The last check of the page could not be recorded.')], max_length=20, verbose_name='quote unverified because'),
+            model_name="historicalevidence",
+            name="quote_unverified_because",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_read", "The desk does not read this kind of document yet."),
+                    ("no_text", "The page shows no text."),
+                    ("too_complex", "The page is too large or complex to read within the checker's budget."),
+                    ("not_recorded", "The last check of the page could not be recorded."),
+                ],
+                max_length=20,
+                verbose_name="quote unverified because",
+            ),
         ),
         migrations.AlterField(
-            model_name='check',
-            name='outcome',
-            field=models.CharField(choices=[('ok', 'Fetched'), ('not_modified', 'Not modified'), ('restricted', 'Restricted (401/402/403)'), ('rate_limited', 'Rate limited (retry later)'), ('http_error', 'HTTP error'), ('network_error', 'Network error'), ('timeout', 'Timed out'), ('too_large', 'Too large'), ('too_complex', 'Too complex to read'), ('unsupported', 'Unsupported content'), ('redirects', 'Broken redirects'), ('blocked', 'Blocked by the safety rules'), ('not_recorded', 'Fetched but not recorded')], max_length=20, verbose_name='outcome'),
+            model_name="check",
+            name="outcome",
+            field=models.CharField(
+                choices=[
+                    ("ok", "Fetched"),
+                    ("not_modified", "Not modified"),
+                    ("restricted", "Restricted (401/402/403)"),
+                    ("rate_limited", "Rate limited (retry later)"),
+                    ("http_error", "HTTP error"),
+                    ("network_error", "Network error"),
+                    ("timeout", "Timed out"),
+                    ("too_large", "Too large"),
+                    ("too_complex", "Too complex to read"),
+                    ("unsupported", "Unsupported content"),
+                    ("redirects", "Broken redirects"),
+                    ("blocked", "Blocked by the safety rules"),
+                    ("not_recorded", "Fetched but not recorded"),
+                ],
+                max_length=20,
+                verbose_name="outcome",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Pending'), ('alive', 'Alive'), ('failing', 'Failing'), ('dead', 'Dead'), ('blocked', 'Blocked'), ('restricted', 'Restricted')], default='pending', max_length=10, verbose_name='state'),
+            model_name="source",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending"),
+                    ("alive", "Alive"),
+                    ("failing", "Failing"),
+                    ("dead", "Dead"),
+                    ("blocked", "Blocked"),
+                    ("restricted", "Restricted"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="state",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='check',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['ok', 'not_modified', 'restricted', 'rate_limited', 'http_error', 'network_error', 'timeout', 'too_large', 'too_complex', 'unsupported', 'redirects', 'blocked', 'not_recorded'])), name='check_outcome_valid'),
+            model_name="check",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "outcome__in",
+                        [
+                            "ok",
+                            "not_modified",
+                            "restricted",
+                            "rate_limited",
+                            "http_error",
+                            "network_error",
+                            "timeout",
+                            "too_large",
+                            "too_complex",
+                            "unsupported",
+                            "redirects",
+                            "blocked",
+                            "not_recorded",
+                        ],
+                    )
+                ),
+                name="check_outcome_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'alive', 'failing', 'dead', 'blocked', 'restricted'])), name='source_state_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["pending", "alive", "failing", "dead", "blocked", "restricted"])),
+                name="source_state_valid",
+            ),
         ),
     ]

@@ -80,7 +80,7 @@ class FactCheckFeed(Feed[PublishedFactCheck, None]):
         return item.first_published_at
 
     def item_updateddate(self, item: PublishedFactCheck) -> datetime:
-        return item.published_at
+        return item.updated_at
 
     def item_author_name(self, item: PublishedFactCheck) -> str:
         return str(settings.FACTCHECK_NEWSROOM_NAME)

@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import BigIntegerField, Case, CharField, F, Field, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import BigIntegerField, Case, CharField, F, Field, Max, OuterRef, Q, QuerySet, Subquery, When
 
 from claims import rules
-from claims.models import Claim, ClaimStatus, Evidence, Rating, Snapshot, Source, Transition
+from claims.models import Claim, ClaimStatus, Evidence, PublishedChange, Rating, Snapshot, Source, Transition
 
 # The transitions that reopened a published fact-check.
 REOPENING = Q(from_status=rules.REOPEN[0], to_status=rules.REOPEN[1])
@@ -31,6 +31,8 @@ class PublishedFactCheck:
     # When a fact-check being corrected was reopened: its evidence is shown as it stood then, background
     # checks and editors' corrections made while it was published included.
     reopened_at: datetime | None = None
+    # The last change readers were told about in a note while it stayed published, if any.
+    last_change_at: datetime | None = None
 
     # A public fact-check was published, so one of its two dates at least is set (claim_published_has_date): the
     # ignores say so to mypy, which reads both as optional.
@@ -47,6 +49,16 @@ class PublishedFactCheck:
         """Published again after a correction, or being corrected now."""
         return self.being_corrected or self.published_at != self.first_published_at
 
+    @property
+    def updated_at(self) -> datetime:
+        """When readers last saw it change: its last publication, or a change made since with a note for them."""
+        return max(self.published_at, self.last_change_at or self.published_at)
+
+    @property
+    def modified(self) -> bool:
+        """Changed since it was first published (a correction, a clarification, an update)."""
+        return self.updated_at != self.first_published_at
+
 
 @dataclass(frozen=True)
 class Correction:
@@ -58,12 +70,23 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class PublicChange:
+    """A change made to a fact-check while it stayed published, with the note readers were given."""
+
+    at: datetime
+    kind: str
+    kind_label: str
+    note: str
+
+
+@dataclass(frozen=True)
 class FactCheckPage:
     """Everything a fact-check's public page shows."""
 
     factcheck: PublishedFactCheck
     evidence: list[Evidence]
     corrections: list[Correction]
+    changes: list[PublicChange]
 
 
 def factchecks_public() -> QuerySet[Claim]:
@@ -123,6 +146,12 @@ def factchecks_published_versions(claims: Sequence[Claim]) -> list[PublishedFact
     with the note its editor gave when reopening it.
     """
     reopened = [claim.pk for claim in claims if claim.status in rules.BEING_CORRECTED]
+    last_changes = dict(
+        PublishedChange.objects.filter(claim_id__in=[claim.pk for claim in claims])
+        .values_list("claim_id")
+        .annotate(last=Max("at"))
+        .order_by()
+    )
     records: dict[int, Any] = {}
     reopenings: dict[int, Transition] = {}
     if reopened:
@@ -142,10 +171,13 @@ def factchecks_published_versions(claims: Sequence[Claim]) -> list[PublishedFact
                     being_corrected=True,
                     correction_note=last_reopening.comment if last_reopening else "",
                     reopened_at=last_reopening.at if last_reopening else record.history_date,
+                    last_change_at=last_changes.get(claim.pk),
                 )
             )
         else:
-            versions.append(PublishedFactCheck(claim=claim, being_corrected=False))
+            versions.append(
+                PublishedFactCheck(claim=claim, being_corrected=False, last_change_at=last_changes.get(claim.pk))
+            )
     return versions
 
 
@@ -219,11 +251,15 @@ def factcheck_public(claim_id: int) -> PublishedFactCheck:
 
 
 def factcheck_page(factcheck: PublishedFactCheck) -> FactCheckPage:
-    """A public fact-check with its evidence and corrections, as last published."""
+    """A public fact-check with its evidence, corrections and changes, as last published."""
     return FactCheckPage(
         factcheck=factcheck,
         evidence=factcheck_evidence(factcheck),
         corrections=factcheck_corrections(factcheck.claim),
+        changes=[
+            PublicChange(at=change.at, kind=change.kind, kind_label=change.get_kind_display(), note=change.note)
+            for change in PublishedChange.objects.filter(claim_id=factcheck.claim.pk).order_by("at", "id")
+        ],
     )
 
 

@@ -75,7 +75,8 @@ def factcheck_detail(request: HttpRequest, claim_id: int, slug: str = "") -> Htt
             "claim": claim,
             "evidence": page.evidence,
             "corrections": page.corrections,
-            "claimreview": claimreview_for(claim),
+            "changes": page.changes,
+            "claimreview": claimreview_for(claim, modified_at=factcheck.updated_at if factcheck.modified else None),
             "canonical_url": factcheck_url(claim),
         },
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from claims import rules
 from claims.errors import InvalidInput, StaleVersion
-from claims.models import Claim, ClaimStatus
+from claims.models import ChangeKind, Claim, ClaimStatus, PublishedChange
 
 # The fields a person edits; status, version and dates belong to the services.
 EDITABLE_FIELDS = frozenset(
@@ -82,17 +82,28 @@ def claim_update(
     changes: Mapping[str, Any],
     tags: Iterable[str] | None = None,
     expected_version: int | None = None,
+    change_kind: str = "",
+    change_note: str = "",
 ) -> Claim:
-    """A person's edits to a claim: only EDITABLE_FIELDS, only what the role may edit, never over a newer version."""
+    """A person's edits to a claim: only EDITABLE_FIELDS, only what the role may edit, never over a newer version.
+
+    On a published fact-check, a change readers see goes with a note for them (`change_note`, of `change_kind`),
+    listed on its public page; its verdict changes only through a reopening.
+    """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput("unknown_fields", _("These fields cannot be changed here: %s.") % ", ".join(sorted(unknown)))
+    change_note = change_note.strip()
+    if change_note and change_kind not in ChangeKind.values:
+        message = _("Say what kind of change this is: %(kinds)s.") % {"kinds": ", ".join(ChangeKind.values)}
+        raise InvalidInput("invalid", message, errors={"change_kind": [message]})
     claim = claim_lock(claim=claim, expected_version=expected_version)
     rules.check_may_edit_claim(by, claim)
     changed = [name for name, value in changes.items() if getattr(claim, name) != value]
     for name in changed:
         setattr(claim, name, changes[name])
     claim_validate(claim, fields=changed)
+    rules.check_published_change(claim, changed, note=change_note)
     if claim.status == ClaimStatus.PUBLISHED and changed:
         # Readers see the change at once: it must leave a fact-check that could be published as it is.
         rules.check_publishable(claim)
@@ -101,9 +112,13 @@ def claim_update(
         return claim
     claim.version += 1
     claim._history_user = by
+    claim._change_reason = change_note
     claim.save(update_fields=[*changed, "version", "updated_at"])
     if tags_changed:
         claim.tags.set(list(tags or ()))
+    public = [name for name in changed if name in rules.PUBLIC_FIELDS]
+    if claim.status == ClaimStatus.PUBLISHED and public:
+        PublishedChange.objects.create(claim=claim, kind=change_kind, note=change_note, fields=public, by=by)
     return claim
 
 

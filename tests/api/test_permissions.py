@@ -31,7 +31,7 @@ MATRIX = [
         "edit published",
         "patch",
         "/api/v1/claims/{published}/",
-        {"summary": "Corrigé."},
+        {"summary": "Corrigé.", "change_kind": "correction", "change_note": "Une coquille corrigée."},
         expect(401, 403, 403, 403, 200, 200),
     ),
     ("delete draft", "delete", "/api/v1/claims/{draft}/", None, expect(401, 403, 403, 403, 204, 204)),

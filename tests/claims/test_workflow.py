@@ -200,18 +200,23 @@ def test_a_fact_check_being_corrected_cannot_be_deleted(editor, make_claim):
 
 
 @pytest.mark.parametrize(
-    ("changes", "code"), [({"summary": ""}, "summary_required"), ({"rating": None}, "rating_required")]
+    ("changes", "code"), [({"summary": ""}, "summary_required"), ({"rating": None}, "reopen_to_change_verdict")]
 )
 def test_a_published_fact_check_is_only_edited_into_one_that_could_be_published(editor, make_claim, changes, code):
-    from claims.services.claims import claim_update
-
     claim = make_claim(S.PUBLISHED)
     with pytest.raises(RuleViolation) as refusal:
-        claim_update(claim=claim, by=editor, changes=changes)
+        claim_update(claim=claim, by=editor, changes=changes, change_kind="update", change_note="Mise à jour.")
     assert refusal.value.code == code
     claim.refresh_from_db()
     assert claim.summary and claim.rating is not None
-    assert claim_update(claim=claim, by=editor, changes={"summary": "Résumé corrigé."}).summary == "Résumé corrigé."
+    corrected = claim_update(
+        claim=claim,
+        by=editor,
+        changes={"summary": "Résumé corrigé."},
+        change_kind="correction",
+        change_note="Coquille.",
+    )
+    assert corrected.summary == "Résumé corrigé."
 
 
 def test_the_evidence_of_a_published_fact_check_changes_only_after_reopening(editor, make_claim):
@@ -223,3 +228,76 @@ def test_the_evidence_of_a_published_fact_check_changes_only_after_reopening(edi
     assert refusal.value.code == "reopen_to_change_evidence"
     claim = claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment="Ajout d'une source.")
     assert evidence_add(claim=claim, url="https://example.org/x", stance="supports", by=editor).pk
+
+
+# --- Published means accountable -----------------------------------------------------------------
+
+
+def test_four_eyes_also_refuses_whoever_changed_the_verdict_since_it_was_sent_to_review(
+    researcher, editor, second_editor, make_claim
+):
+    claim = make_claim(S.IN_REVIEW, sent_to_review_by=researcher)
+    claim = claim_update(
+        claim=claim, by=editor, changes={"rating": rating("mostly-false"), "summary": "Réécrit par l'éditeur."}
+    )
+
+    with pytest.raises(RuleViolation) as refusal:
+        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+    assert refusal.value.code == "four_eyes"
+    assert "since it was sent to review" in refusal.value.message
+    # Another editor saw the verdict as changed: they may publish it.
+    assert claim_transition(claim=claim, to=S.PUBLISHED, by=second_editor).status == S.PUBLISHED
+
+
+@pytest.mark.parametrize("field", ["text", "summary", "rating"])
+def test_each_field_of_the_verdict_counts_for_four_eyes(field, researcher, editor, make_claim):
+    claim = make_claim(S.IN_REVIEW, sent_to_review_by=researcher)
+    value = {"text": "Texte réécrit.", "summary": "Résumé réécrit.", "rating": rating("misleading")}[field]
+    claim = claim_update(claim=claim, by=editor, changes={field: value})
+    with pytest.raises(RuleViolation, match="since it was sent to review"):
+        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+
+
+def test_desk_fields_changed_by_the_publisher_do_not_count_for_four_eyes(researcher, editor, make_claim):
+    claim = make_claim(S.IN_REVIEW, sent_to_review_by=researcher)
+    claim = claim_update(claim=claim, by=editor, changes={"assignee": editor}, tags=["ia"])
+    assert claim_transition(claim=claim, to=S.PUBLISHED, by=editor).status == S.PUBLISHED
+
+
+def test_an_edit_before_the_claim_was_sent_again_to_review_does_not_count(researcher, editor, make_claim):
+    claim = make_claim(S.IN_REVIEW, sent_to_review_by=researcher)
+    claim = claim_update(claim=claim, by=editor, changes={"summary": "Réécrit."})
+    claim = claim_transition(claim=claim, to=S.RESEARCHING, by=researcher)
+    claim = claim_transition(claim=claim, to=S.IN_REVIEW, by=researcher)
+    assert claim_transition(claim=claim, to=S.PUBLISHED, by=editor).status == S.PUBLISHED
+
+
+def test_a_published_verdict_changes_only_through_a_reopening(editor, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    with pytest.raises(RuleViolation) as refusal:
+        claim_update(
+            claim=claim, by=editor, changes={"rating": rating("true")}, change_kind="correction", change_note="Vrai."
+        )
+    assert refusal.value.code == "reopen_to_change_verdict"
+    claim.refresh_from_db()
+    assert claim.rating.slug == "false"
+
+
+@pytest.mark.parametrize("changes", [{"summary": "Résumé précisé."}, {"text": "Texte précisé."}])
+def test_a_change_readers_see_needs_a_note_for_them(changes, editor, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    with pytest.raises(RuleViolation) as refusal:
+        claim_update(claim=claim, by=editor, changes=changes)
+    assert refusal.value.code == "change_note_required"
+    assert not claim.published_changes.exists()
+
+    claim_update(claim=claim, by=editor, changes=changes, change_kind="clarification", change_note="Précision.")
+    (change,) = claim.published_changes.all()
+    assert (change.kind, change.note, change.fields, change.by) == ("clarification", "Précision.", [*changes], editor)
+
+
+def test_tags_and_assignee_of_a_published_fact_check_change_freely(editor, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    claim = claim_update(claim=claim, by=editor, changes={"assignee": editor}, tags=["suivi"])
+    assert claim.assignee == editor
+    assert not claim.published_changes.exists()

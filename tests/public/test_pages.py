@@ -197,7 +197,7 @@ def test_a_snapshot_page_reads_a_fixed_number_of_queries_however_many_correction
         claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment="Correction.")
         evidence_update(evidence=evidence, by=editor, url=f"https://example.net/autre-{n}")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(f"/factchecks/snapshots/{snapshot.pk}/")
     assert response.status_code == 200
     assert "Le rapport tel que cité." in response.content.decode()
@@ -342,8 +342,9 @@ def test_the_list_takes_the_same_number_of_queries_however_many_fact_checks(
     # The newest, on the first page, is being corrected: its published version comes from the history.
     claim_transition(claim=newest, to=S.RESEARCHING, by=editor, comment="Correction.")
 
-    # The verdicts for the filter, the count, the page, the published versions and their correction notes.
-    with django_assert_num_queries(5):
+    # The verdicts for the filter, the count, the page, the published versions, their correction notes and their
+    # latest changes.
+    with django_assert_num_queries(6):
         response = client.get("/factchecks/?language=fr")
     assert response.status_code == 200
 
