@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,7 +21,19 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims import rules, selectors
 from claims.errors import DeskError
-from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, FlagKind, Rating, Snapshot, Source, Transition
+from claims.models import (
+    ChangeKind,
+    Check,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Flag,
+    FlagKind,
+    Rating,
+    Snapshot,
+    Source,
+    Transition,
+)
 from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, claim_update
 from claims.services.evidence import evidence_add, evidence_delete, evidence_update
 from claims.services.workflow import claim_transition
@@ -46,6 +57,9 @@ MOVE_LABELS = {
     (ClaimStatus.IN_REVIEW, ClaimStatus.REJECTED): _("Reject"),
     rules.REOPEN: _("Reopen for a correction"),
 }
+
+# Where ClaimAdmin.changeform_view leaves a service's refusal for the form it shows again.
+DESK_REFUSAL = "claims_desk_refusal"
 
 STATUS_COLOURS = {
     ClaimStatus.DRAFT: "#6e7781",
@@ -206,6 +220,18 @@ def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Fi
 class ClaimForm(forms.ModelForm[Claim]):
     # The version the editor loaded: saving over someone else's newer change is refused, not silent.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Published fact-checks only: what readers are told of a change they will see.
+    change_kind = forms.ChoiceField(
+        label=_("kind of change"), choices=[("", "---------"), *ChangeKind.choices], required=False
+    )
+    change_note = forms.CharField(
+        label=_("note for readers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to change what readers see; listed with its date on the public page."),
+    )
+    # A refusal of the services on the last try, shown on the form as typed (ClaimAdmin.changeform_view).
+    desk_refusal: DeskError | None = None
 
     class Meta:
         model = Claim
@@ -219,6 +245,11 @@ class ClaimForm(forms.ModelForm[Claim]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.desk_refusal is not None:
+            for field, field_errors in self.desk_refusal.errors.items():
+                if field in self.fields:
+                    self.add_error(field, field_errors)
+            raise ValidationError(self.desk_refusal.message)
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded is not None:
             current = Claim.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
@@ -314,7 +345,16 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 (name, {"fields": [f for f in opts["fields"] if f != "loaded_version"]})
                 for name, opts in self.fieldsets
             ]
+        if obj.status == ClaimStatus.PUBLISHED:
+            return [*self.fieldsets, (_("Change readers will see"), {"fields": ["change_kind", "change_note"]})]
         return self.fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Claim | None = None) -> list[str]:
+        readonly = list(self.readonly_fields)
+        if obj is not None and obj.status == ClaimStatus.PUBLISHED:
+            # A published verdict changes only through a reopening (rules.check_published_change).
+            readonly.append("rating")
+        return readonly
 
     # Saving goes through the services.
     def save_model(self, request: HttpRequest, obj: Claim, form: ClaimForm, change: bool) -> None:
@@ -328,6 +368,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 changes=changes,
                 tags=tags,
                 expected_version=form.cleaned_data.get("loaded_version"),
+                change_kind=form.cleaned_data.get("change_kind", ""),
+                change_note=form.cleaned_data.get("change_note", ""),
             )
         else:
             text, claimant = data.pop("text"), data.pop("claimant")
@@ -419,10 +461,42 @@ class ClaimAdmin(SimpleHistoryAdmin):
         try:
             response: HttpResponse = super().changeform_view(request, object_id, form_url, extra_context)
             return response
-        except DeskError as error:
-            # A service refused after the form validated (a race, a rule): nothing was saved.
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        except DeskError as refusal:
+            # A service refused after the form validated (a rule, a race): the view's transaction rolled back and
+            # nothing was saved. The form comes back as typed, with the refusal on it (ClaimForm.clean).
+            setattr(request, DESK_REFUSAL, refusal)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            return response
+
+    def get_form(self, request: HttpRequest, obj: Claim | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, DESK_REFUSAL, None)
+        return type(form.__name__, (form,), {"desk_refusal": refusal}) if refusal is not None else form
+
+    def response_change(self, request: HttpRequest, obj: Claim) -> HttpResponse:
+        """After the form is saved: the workflow move its button asked for, if one did."""
+        to = request.POST.get("workflow_move")
+        if to is None:
+            response: HttpResponse = super().response_change(request, obj)
+            return response
+        try:
+            claim = claim_transition(
+                claim=obj,
+                to=to,
+                by=rules.signed_in(request.user),
+                comment=request.POST.get("workflow_comment", ""),
+                expected_version=obj.version,
+            )
+        except DeskError as refusal:
+            # What was typed is saved; the move is not, and says why.
+            self.message_user(request, _("Saved, but not moved: %(why)s") % {"why": refusal.message}, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("The claim is now %(status)s.") % {"status": claim.get_status_display().lower()},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[obj.pk]))
 
     def render_change_form(
         self,
@@ -434,50 +508,18 @@ class ClaimAdmin(SimpleHistoryAdmin):
         obj: Claim | None = None,
     ) -> TemplateResponse:
         if obj is not None:
+            # Offered only where the rules may allow them (no Publish for whom four-eyes refuses), inside the form:
+            # a move saves what was typed first.
             context["moves"] = [
-                (to, MOVE_LABELS[(ClaimStatus(obj.status), to)]) for to in rules.moves_for(request.user, obj)
+                (to, MOVE_LABELS[(ClaimStatus(obj.status), to)])
+                for to in rules.moves_offered(request.user, obj)
+                if self.has_change_permission(request, obj)
             ]
+            context["move_comment"] = request.POST.get("workflow_comment", "")
             context["show_delete"] = rules.may_be_deleted(obj)
-            context["transition_url"] = reverse("admin:claims_claim_transition", args=[obj.pk])
             context["open_flags"] = selectors.prefetched_open_flags(obj)
         response: TemplateResponse = super().render_change_form(request, context, add, change, form_url, obj)
         return response
-
-    # The workflow buttons post here.
-    def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "<int:claim_id>/transition/",
-                self.admin_site.admin_view(self.transition_view),
-                name="claims_claim_transition",
-            ),
-            *super().get_urls(),
-        ]
-
-    def transition_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        claim = get_object_or_404(Claim, pk=claim_id)
-        if not self.has_view_permission(request, claim):
-            return HttpResponse(status=403)
-        version = request.POST.get("version", "")
-        try:
-            claim = claim_transition(
-                claim=claim,
-                to=request.POST.get("to", ""),
-                by=rules.signed_in(request.user),
-                comment=request.POST.get("comment", ""),
-                expected_version=int(version) if version.isdigit() else None,
-            )
-        except DeskError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("The claim is now %(status)s.") % {"status": claim.get_status_display().lower()},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
 
 
 # --- Verdict scale -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Source, Stance
 from tests.browser_forms import form_fields
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, rating
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, claim_at, rating
 
 S = ClaimStatus
 ROLES = ["viewer", "researcher", "editor", "superuser", "outsider"]
@@ -204,9 +204,11 @@ def test_the_history_records_who_changed_what(client, researcher):
 # --- Workflow buttons -------------------------------------------------------------------------
 
 
-def transition(client, claim, to, comment=""):
-    url = reverse("admin:claims_claim_transition", args=[claim.pk])
-    return client.post(url, {"to": to, "comment": comment, "version": claim.version}, follow=True)
+def transition(client, claim, to, comment="", **typed):
+    """Click a workflow button on the claim's page: the form is posted as the browser has it, with what was typed."""
+    page = client.get(change_url(claim)).content.decode()
+    data = form_fields(page, "claim_form") | typed | {"workflow_move": to, "workflow_comment": comment}
+    return client.post(change_url(claim), data, follow=True)
 
 
 def test_an_editor_takes_a_claim_from_draft_to_published(client, editor, second_editor):
@@ -226,13 +228,17 @@ def test_an_editor_takes_a_claim_from_draft_to_published(client, editor, second_
         },
     )
     for to in (S.RESEARCHING, S.IN_REVIEW):
-        claim.refresh_from_db()
         assert "is now" in " ".join(messages_of(transition(client, claim, to)))
 
     claim.refresh_from_db()
+    assert claim.status == S.IN_REVIEW
+    # Four-eyes will refuse this editor: the button is not offered, and a forged click is refused.
+    assert (
+        '<button type="submit" name="workflow_move" value="published"'
+        not in client.get(change_url(claim)).content.decode()
+    )
     refused = transition(client, claim, S.PUBLISHED)
     assert "four-eyes" in " ".join(messages_of(refused))
-    assert "four-eyes" in refused.content.decode()
     claim.refresh_from_db()
     assert claim.status == S.IN_REVIEW
 
@@ -242,11 +248,63 @@ def test_an_editor_takes_a_claim_from_draft_to_published(client, editor, second_
     assert claim.status == S.PUBLISHED
 
 
+def test_a_refused_move_keeps_what_was_typed(client, researcher):
+    """Pick a verdict, type a summary, click "Send to review" before citing evidence: the verdict and the summary
+    are saved, and the move is refused with its reason."""
+    claim = claim_at(S.RESEARCHING)
+    Evidence.objects.filter(claim=claim).update(stance=Stance.CONTEXT)
+
+    response = transition(
+        login(client, researcher),
+        claim,
+        S.IN_REVIEW,
+        rating=str(rating("mostly-false").pk),
+        summary="Le chiffre ne couvre que la dernière phase.",
+    )
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.rating.slug, claim.summary) == (
+        S.RESEARCHING,
+        "mostly-false",
+        "Le chiffre ne couvre que la dernière phase.",
+    )
+    assert messages_of(response) == [
+        "Saved, but not moved: Attach at least one piece of evidence that supports or refutes the claim, or rate it "
+        "unproven."
+    ]
+    assert "Le chiffre ne couvre que la dernière phase." in response.content.decode()
+
+
+def test_a_refused_save_shows_the_form_again_as_typed(client, editor, make_claim):
+    """A change of a published fact-check without its note for readers: refused, nothing saved, nothing lost."""
+    claim = make_claim(S.PUBLISHED)
+    login(client, editor)
+    page = client.get(change_url(claim)).content.decode()
+    typed = "Un résumé retravaillé, sans note pour les lecteurs."
+
+    response = client.post(change_url(claim), form_fields(page, "claim_form") | {"summary": typed})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert typed in html
+    assert "Readers see this change: say what changed and why in a note for them" in html
+    claim.refresh_from_db()
+    assert claim.summary == "Aucune preuve publiée." and not claim.published_changes.exists()
+
+    data = form_fields(html, "claim_form") | {"change_kind": "update", "change_note": "Résumé enrichi."}
+    assert client.post(change_url(claim), data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.summary == typed
+    assert claim.published_changes.get().note == "Résumé enrichi."
+
+
 def test_refusals_are_shown_as_messages(client, researcher, make_claim):
     claim = make_claim(S.IN_REVIEW)
     response = transition(login(client, researcher), claim, S.PUBLISHED)
     assert response.status_code == 200
-    assert messages_of(response) == ["Your role cannot move a claim from in review to published; an editor can."]
+    assert messages_of(response) == [
+        "Saved, but not moved: Your role cannot move a claim from in review to published; an editor can."
+    ]
     claim.refresh_from_db()
     assert claim.status == S.IN_REVIEW
 
@@ -262,15 +320,12 @@ def test_the_buttons_offer_only_the_roles_moves(client, researcher, editor, make
 
 def test_a_viewer_cannot_move_a_claim(client, viewer, make_claim):
     claim = make_claim(S.DRAFT)
-    response = transition(login(client, viewer), claim, S.RESEARCHING)
-    assert "Your role cannot" in " ".join(messages_of(response))
+    login(client, viewer)
+    assert "workflow_move" not in client.get(change_url(claim)).content.decode()
+    response = client.post(change_url(claim), {"workflow_move": S.RESEARCHING})
+    assert response.status_code == 403
     claim.refresh_from_db()
     assert claim.status == S.DRAFT
-
-
-def test_the_transition_url_takes_only_post(client, editor, make_claim):
-    claim = make_claim(S.DRAFT)
-    assert login(client, editor).get(reverse("admin:claims_claim_transition", args=[claim.pk])).status_code == 405
 
 
 # --- The claim list -----------------------------------------------------------------------------

@@ -63,7 +63,9 @@ def log_out(driver: WebDriver) -> None:
 
 def move(driver: WebDriver, to: ClaimStatus) -> None:
     """Press a workflow button on the claim's admin page and wait for the desk's answer."""
-    click_and_load(driver, driver.find_element(By.CSS_SELECTOR, f'.fc-workflow button[name="to"][value="{to}"]'))
+    click_and_load(
+        driver, driver.find_element(By.CSS_SELECTOR, f'.fc-moves button[name="workflow_move"][value="{to}"]')
+    )
     message = wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".messagelist li")))
     assert "success" in message.get_attribute("class"), message.text
 
