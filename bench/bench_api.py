@@ -283,6 +283,7 @@ def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from taggit.models import TaggedItem
 
     from claims.models import Evidence, Flag
+    from claims.reasons import flag_reason_text
 
     ids = [claim["id"] for claim in claims]
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -290,9 +291,10 @@ def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
         evidence[row["claim_id"]].append(row)
     flags: dict[int, list[Mapping[str, object]]] = defaultdict(list)
     for row in Flag.objects.filter(claim_id__in=ids, cleared_at__isnull=True).values(
-        "claim_id", "kind", "reason", "raised_at"
+        "claim_id", "kind", "details", "raised_at"
     ):
-        flags[row["claim_id"]].append(row)
+        # The reason as the API says it: from the flag's kind, in the request's language.
+        flags[row["claim_id"]].append({**row, "reason": flag_reason_text(str(row["kind"]), row["details"])})
     tags: dict[int, list[str]] = defaultdict(list)
     for row in TaggedItem.objects.filter(object_id__in=ids, content_type__model="claim").values(
         "object_id", "tag__name"

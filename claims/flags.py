@@ -12,14 +12,6 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Source, SourceState, Stance
 
-REASONS = {
-    FlagKind.UNPROVEN: "No evidence that supports or refutes the claim, from a live page with its quote found, "
-    "after the allowed time.",
-    FlagKind.EVIDENCE_LOST: "A cited page is dead.",
-    FlagKind.QUOTE_MISSING: "A quoted passage is no longer on its page.",
-    FlagKind.SOURCE_CHANGED: "A cited page changed materially since it was cited.",
-}
-
 
 def _evidence(**conditions: object) -> Exists:
     return Exists(Evidence.objects.filter(claim=OuterRef("pk"), **conditions))
@@ -99,9 +91,9 @@ def _insert_flags(claims: QuerySet[Claim, int], *, kind: FlagKind, now: datetime
     table = Flag._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (claim_id, kind, reason, raised_at) "  # noqa: S608 - names are ours, values are bound
+            f"INSERT INTO {table} (claim_id, kind, details, raised_at) "  # noqa: S608 - names are ours, values are bound
             # SQLite needs the WHERE to tell the upsert's ON from a join's.
             f"SELECT due.id, %s, %s, %s FROM ({select_sql}) AS due WHERE 1 = 1 ON CONFLICT DO NOTHING",
-            [kind.value, REASONS[kind], now, *params],
+            [kind.value, "{}", now, *params],
         )
         return int(cursor.rowcount)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from claims.reasons import flag_reason_text, reason_text
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -239,7 +241,10 @@ class Source(models.Model):
     next_check_at = models.DateTimeField(_("next check at"), default=timezone.now)
     consecutive_failures = models.PositiveSmallIntegerField(_("consecutive failures"), default=0)
     first_failure_at = models.DateTimeField(_("first failure at"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    # Why the last check ended as it did, when not in plain success: a code of claims.sources.reasons and its
+    # parameters, said in the reader's language when shown (`last_error`).
+    last_error_code = models.CharField(_("last error"), max_length=40, blank=True)
+    last_error_params = models.JSONField(_("last error's details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Set while a check of this source is under way; a check whose token no longer matches is not recorded.
     lease_token = models.UUIDField(_("check under way"), null=True, blank=True, editable=False)
@@ -269,6 +274,11 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def last_error(self) -> str:
+        """Why its last check ended as it did, in the active language ("" after a plain success)."""
+        return reason_text(self.last_error_code, self.last_error_params)
 
 
 class Snapshot(models.Model):
@@ -323,7 +333,9 @@ class Check(models.Model):
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=CheckOutcome.choices)
     bytes = models.PositiveIntegerField(_("bytes"), default=0)
-    error = models.TextField(_("error"), blank=True)
+    # Why it ended as it did, when not in plain success: a code of claims.sources.reasons and its parameters.
+    error_code = models.CharField(_("error"), max_length=40, blank=True)
+    error_params = models.JSONField(_("error's details"), default=dict, blank=True)
     snapshot = models.ForeignKey(
         Snapshot, verbose_name=_("new snapshot"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -339,6 +351,11 @@ class Check(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def error(self) -> str:
+        """Why it ended as it did, in the active language ("" for a plain success)."""
+        return reason_text(self.error_code, self.error_params)
 
 
 class Stance(models.TextChoices):
@@ -462,7 +479,8 @@ class Flag(models.Model):
 
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(_("kind"), max_length=20, choices=FlagKind.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    # What the reason says besides the flag's kind (claims.reasons.FLAG_REASONS), as parameters.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
 
@@ -482,3 +500,8 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def reason(self) -> str:
+        """Why it is raised, in the active language."""
+        return flag_reason_text(self.kind, self.details)

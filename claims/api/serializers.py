@@ -88,6 +88,7 @@ class SourceSerializer(serializers.ModelSerializer[Source]):
             "title",
             "content_type",
             "last_error",
+            "last_error_code",
             "consecutive_failures",
             "last_checked_at",
             "last_alive_at",
@@ -99,7 +100,18 @@ class SourceSerializer(serializers.ModelSerializer[Source]):
 class CheckSerializer(serializers.ModelSerializer[Check]):
     class Meta:
         model = Check
-        fields = ["id", "started_at", "duration_ms", "http_status", "outcome", "bytes", "error", "snapshot"]
+        fields = [
+            "id",
+            "started_at",
+            "duration_ms",
+            "http_status",
+            "outcome",
+            "bytes",
+            "error",
+            "error_code",
+            "error_params",
+            "snapshot",
+        ]
 
 
 class FlagSerializer(serializers.ModelSerializer[Flag]):

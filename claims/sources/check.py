@@ -14,6 +14,7 @@ from django.db.models import CharField
 from django.utils import timezone
 
 from claims.models import Check, CheckOutcome, QuoteUnverifiedBecause, Snapshot, Source, SourceState
+from claims.reasons import Reason
 from claims.sources import extract, pagetext
 from claims.sources.fetching import FetchResult, fetch
 from claims.sources.quotes import evidence_unverify, evidence_verify
@@ -35,13 +36,14 @@ FAILURES = {
     CheckOutcome.NOT_RECORDED,
 }
 
-ERROR_MESSAGES_FOR_SUCCESS = {
-    CheckOutcome.TOO_LARGE: "The page is there but larger than the desk keeps; its text was not captured.",
-    CheckOutcome.TOO_COMPLEX: "The page is there but has more markup than the checker reads; its text was not read.",
-    CheckOutcome.UNSUPPORTED: "The page is there but is not text the desk can read.",
+# Why a page that is there was not read, said on the source (claims.reasons).
+REASONS_FOR_SUCCESS = {
+    CheckOutcome.TOO_LARGE: Reason("kept_too_large"),
+    CheckOutcome.TOO_COMPLEX: Reason("kept_too_complex"),
+    CheckOutcome.UNSUPPORTED: Reason("kept_unsupported"),
 }
-# A check's error is a sentence for an editor; one that quotes an address of thousands of characters is cut there.
-ERROR_MAX_LENGTH = 2000
+# A reason's parameter (an address, a content type a server sent) is cut at this length before it is stored.
+PARAM_MAX_LENGTH = 2000
 
 logger = logging.getLogger(__name__)
 
@@ -139,11 +141,7 @@ def _record(fetched: Fetched, now: datetime) -> Check | None:
 def _record_not_recorded(fetched: Fetched, now: datetime, problem: Exception) -> Check | None:
     """The check as a failure of the checker, with its reason: counted and backed off like any failure."""
     source = Source.objects.get(pk=fetched.source.pk)
-    reason = (
-        f"The page was fetched but its check could not be recorded ({type(problem).__name__}); "
-        "the checker will try again later."
-    )
-    result = replace(_storable(fetched.result), error=reason)
+    result = replace(_storable(fetched.result), reason=Reason("not_recorded", {"problem": type(problem).__name__}))
     fields = [
         *_apply_outcome(source, result, CheckOutcome.NOT_RECORDED, now),
         "lease_token",
@@ -179,7 +177,8 @@ def _check_row(
         http_status=result.http_status,
         outcome=outcome,
         bytes=result.bytes_received,
-        error=result.error,
+        error_code=result.reason.code if result.reason else "",
+        error_params=result.reason.params if result.reason else {},
         snapshot=snapshot,
     )
 
@@ -203,8 +202,18 @@ def _storable(result: FetchResult) -> FetchResult:
         last_modified=fits("last_modified", result.last_modified),
         final_url=cut("final_url", result.final_url),
         content_type=cut("content_type", result.content_type),
-        error=result.error.replace("\x00", "")[:ERROR_MAX_LENGTH],
+        reason=_storable_reason(result.reason),
     )
+
+
+def _storable_reason(reason: Reason | None) -> Reason | None:
+    if reason is None:
+        return None
+    params = {
+        name: value.replace("\x00", "")[:PARAM_MAX_LENGTH] if isinstance(value, str) else value
+        for name, value in reason.params.items()
+    }
+    return Reason(reason.code, params)
 
 
 def _max_length(field: str) -> int:
@@ -218,13 +227,13 @@ def _apply_outcome(source: Source, result: FetchResult, outcome: CheckOutcome, n
     """The source's state machine: what this outcome makes of it, and when it is checked next."""
     source.last_checked_at = now
     source.http_status = result.http_status
-    fields = ["last_checked_at", "http_status", "state", "next_check_at", "last_error"]
+    fields = ["last_checked_at", "http_status", "state", "next_check_at", "last_error_code", "last_error_params"]
     if outcome in SUCCESSES:
         source.state = SourceState.ALIVE
         source.last_alive_at = now
         source.consecutive_failures = 0
         source.first_failure_at = None
-        source.last_error = ERROR_MESSAGES_FOR_SUCCESS.get(outcome, "")
+        _say(source, REASONS_FOR_SUCCESS.get(outcome))
         source.next_check_at = now + settings.FACTCHECK_CHECK_INTERVAL
         fields += ["last_alive_at", "consecutive_failures", "first_failure_at"]
         if result.final_url:
@@ -244,7 +253,7 @@ def _apply_outcome(source: Source, result: FetchResult, outcome: CheckOutcome, n
             and spread >= settings.FACTCHECK_DEAD_AFTER
         )
         source.state = SourceState.DEAD if dead else SourceState.FAILING
-        source.last_error = result.error
+        _say(source, result.reason)
         backoff = settings.FACTCHECK_RETRY_BACKOFF * 2 ** (source.consecutive_failures - 1)
         source.next_check_at = now + (
             settings.FACTCHECK_CHECK_INTERVAL if dead else min(backoff, settings.FACTCHECK_CHECK_INTERVAL)
@@ -252,7 +261,7 @@ def _apply_outcome(source: Source, result: FetchResult, outcome: CheckOutcome, n
         fields += ["consecutive_failures", "first_failure_at"]
     elif outcome == CheckOutcome.BLOCKED:
         source.state = SourceState.BLOCKED
-        source.last_error = result.error
+        _say(source, result.reason)
         source.next_check_at = now + settings.FACTCHECK_CHECK_INTERVAL
     elif outcome == CheckOutcome.RATE_LIMITED:
         # The server asked us to come back later: not a failure. A source never read before is restricted, since
@@ -260,13 +269,19 @@ def _apply_outcome(source: Source, result: FetchResult, outcome: CheckOutcome, n
         wait = timedelta(seconds=result.retry_after or 0)
         if source.state == SourceState.PENDING:
             source.state = SourceState.RESTRICTED
-        source.last_error = result.error
+        _say(source, result.reason)
         source.next_check_at = now + min(max(wait, timedelta(minutes=1)), settings.FACTCHECK_CHECK_INTERVAL)
     else:  # RESTRICTED: the page is behind a login, a paywall or a refusal; not dead either.
         source.state = SourceState.RESTRICTED
-        source.last_error = result.error
+        _say(source, result.reason)
         source.next_check_at = now + settings.FACTCHECK_CHECK_INTERVAL
     return fields
+
+
+def _say(source: Source, reason: Reason | None) -> None:
+    """Why the source's last check ended as it did, as the source keeps it."""
+    source.last_error_code = reason.code if reason is not None else ""
+    source.last_error_params = reason.params if reason is not None else {}
 
 
 def _capture(

@@ -24,6 +24,8 @@ import httpcore
 import httpx
 from django.conf import settings
 
+from claims.reasons import Params, Reason, address_kind_text
+
 logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -73,7 +75,7 @@ BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.
 
 @dataclass(frozen=True, kw_only=True)
 class FetchResult:
-    """What one fetch found. `error` is a sentence for an editor, empty on success."""
+    """What one fetch found. `reason` says why it ended as it did, when that is not plain success."""
 
     outcome: Outcome
     http_status: int | None = None
@@ -91,10 +93,15 @@ class FetchResult:
     last_modified: str = ""
     # Seconds the server asked us to wait (`rate_limited`), if it said.
     retry_after: float | None = None
-    error: str = ""
+    reason: Reason | None = None
     duration_ms: int = 0
     # Bytes of the final body as they came over the wire, before decompression.
     bytes_received: int = 0
+
+    @property
+    def error(self) -> str:
+        """The reason as a sentence in the active language, "" on success."""
+        return str(self.reason) if self.reason is not None else ""
 
 
 def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
@@ -105,62 +112,72 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
     try:
         return _fetch(url, etag=etag, last_modified=last_modified, rules=rules, deadline=deadline, trace=trace)
     except _Failure as failure:
-        return trace.result(failure.outcome, failure.message)
+        return trace.result(failure.outcome, failure.reason)
     except httpx.ConnectTimeout:
-        return trace.result("timeout", f"{_host(trace.url)} did not accept a connection in time.")
+        return trace.result("timeout", Reason("connect_timeout", {"host": _host(trace.url)}))
     except httpx.TimeoutException:
-        return trace.result(
-            "timeout", f"The page did not arrive within {rules.total_timeout:g} seconds, the limit for one check."
-        )
+        return trace.result("timeout", Reason("total_timeout", {"seconds": rules.total_timeout}))
     except httpx.DecodingError:
-        return trace.result("network_error", "The server sent a compressed page that could not be decompressed.")
+        return trace.result("network_error", Reason("bad_compression"))
     except httpx.ConnectError as exc:
-        return trace.result("network_error", f"Could not connect to {_host(trace.url)}: {_reason(exc)}.")
+        return trace.result(
+            "network_error", Reason("connect_failed", {"host": _host(trace.url), "detail": _cause(exc)})
+        )
     except httpx.InvalidURL:
-        return trace.result("blocked", f"{trace.url} is not a valid web address.")
+        return trace.result("blocked", Reason("invalid_address", {"url": trace.url}))
     except httpx.HTTPError as exc:
-        return trace.result("network_error", f"The connection to {_host(trace.url)} failed: {_reason(exc)}.")
+        return trace.result(
+            "network_error", Reason("connection_failed", {"host": _host(trace.url), "detail": _cause(exc)})
+        )
     except Exception:
         # A bug of ours, not the server's; the caller still gets a result it can store.
         logger.exception("Unexpected error while fetching %s", url)
-        return trace.result("network_error", "The check failed because of an unexpected error in the checker.")
+        return trace.result("network_error", Reason("checker_error"))
 
 
-def address_refusal(address: str | IPAddress) -> str:
-    """Why the fetcher refuses to connect to `address` (e.g. "a private network address"), or "" if it is public."""
+@dataclass(frozen=True)
+class NotPublic:
+    """Why an address is not public: a kind of reasons.ADDRESS_KINDS, and the IPv4 address judged when it was hidden
+    inside an IPv6 one."""
+
+    kind: str
+    embedded: str = ""
+
+    def __str__(self) -> str:
+        return address_kind_text(self.kind, self.embedded)
+
+
+def address_refusal(address: str | IPAddress) -> NotPublic | None:
+    """Why the fetcher refuses to connect to `address` (a private network address...), or None if it is public."""
     ip = ipaddress.ip_address(address) if isinstance(address, str) else address
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.is_unspecified:
-            return "the unspecified address"
+            return NotPublic("unspecified")
         if ip.is_loopback:
-            return "a loopback address (this machine)"
+            return NotPublic("loopback")
         # The packets end up at the IPv4 address inside, so that is the one to judge.
         embedded = ip.ipv4_mapped or ip.sixtofour or (_last_32_bits(ip) if ip in NAT64 else None)
         if embedded is not None:
-            why = address_refusal(embedded)
-            return f"{why}, hidden as {embedded} inside an IPv6 address" if why else ""
+            inside = address_refusal(embedded)
+            return NotPublic(inside.kind, str(embedded)) if inside is not None else None
         if ip in IPV4_COMPATIBLE:
-            return "an IPv4-compatible IPv6 address, a deprecated form no public site uses"
+            return NotPublic("ipv4_compatible")
         if ip.is_site_local:
-            return "a site-local address"
-    if ip.is_unspecified:
-        return "the unspecified address"
-    if ip.is_loopback:
-        return "a loopback address (this machine)"
-    if ip.is_link_local:
-        return "a link-local address"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in CGNAT:
-        return "a carrier-grade NAT address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip.is_private:
-        return "a private network address"
-    if ip.is_reserved:
-        return "a reserved address"
-    # Documentation, benchmarking and other special-purpose ranges the checks above do not name.
-    if not ip.is_global:
-        return "not a public address"
-    return ""
+            return NotPublic("site_local")
+    for kind, applies in (
+        ("unspecified", ip.is_unspecified),
+        ("loopback", ip.is_loopback),
+        ("link_local", ip.is_link_local),
+        ("cgnat", isinstance(ip, ipaddress.IPv4Address) and ip in CGNAT),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+        # Documentation, benchmarking and other special-purpose ranges the checks above do not name.
+        ("not_global", not ip.is_global),
+    ):
+        if applies:
+            return NotPublic(kind)
+    return None
 
 
 def _last_32_bits(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address:
@@ -168,12 +185,12 @@ def _last_32_bits(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address:
 
 
 class _Failure(Exception):
-    """A fetch that ends early with an outcome and a sentence for the editor."""
+    """A fetch that ends early with an outcome and its reason."""
 
-    def __init__(self, outcome: Outcome, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, outcome: Outcome, reason: Reason) -> None:
+        super().__init__(reason.code)
         self.outcome = outcome
-        self.message = message
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -202,20 +219,22 @@ class _Rules:
             user_agent=settings.FACTCHECK_FETCH_USER_AGENT,
         )
 
-    def refusal(self, *, host: str, ip: IPAddress, port: int) -> str:
-        """Why connecting to `ip`:`port` (found for `host`) is refused, or ""."""
+    def refusal(self, *, host: str, ip: IPAddress, port: int) -> Reason | None:
+        """Why connecting to `ip`:`port` (found for `host`) is refused, or None."""
         # The port rules hold for every address, allowed networks included: an allowed network is a network of
         # machines whose web servers may be cited, not a door to their databases and caches.
         if port not in self.allowed_ports:
             ports = ", ".join(str(p) for p in sorted(self.allowed_ports))
-            return f"Port {port} is not allowed; the checker only uses ports {ports}."
+            return Reason("port_not_allowed", {"port": port, "ports": ports})
         if any(ip in network for network in self.allow_networks):
-            return ""
+            return None
         why = address_refusal(ip)
-        if why:
-            where = str(ip) if host == str(ip) else f"{host} points to {ip}, which"
-            return f"{where} is {why}; the checker only visits public addresses."
-        return ""
+        if why is None:
+            return None
+        params: dict[str, str | int | float] = {"ip": str(ip), "why": why.kind, "embedded": why.embedded}
+        if host == str(ip):
+            return Reason("ip_not_public", params)
+        return Reason("address_not_public", {**params, "host": host})
 
 
 @dataclass
@@ -228,13 +247,13 @@ class _Trace:
     content_type: str = ""
     bytes_received: int = 0
 
-    def result(self, outcome: Outcome, error: str = "", **fields: Any) -> FetchResult:
+    def result(self, outcome: Outcome, reason: Reason | None = None, **fields: Any) -> FetchResult:
         return FetchResult(
             outcome=outcome,
             http_status=self.http_status,
             final_url=self.url,
             content_type=self.content_type,
-            error=error,
+            reason=reason,
             duration_ms=int((time.monotonic() - self.started) * 1000),
             bytes_received=self.bytes_received,
             **fields,
@@ -273,17 +292,16 @@ def _fetch(url: str, *, etag: str, last_modified: str, rules: _Rules, deadline: 
                     )
                 redirects += 1
                 if redirects > rules.max_redirects:
-                    too_many = f"The page redirected more than {rules.max_redirects} times; the checker stops there."
-                    raise _Failure("redirects", too_many)
+                    raise _Failure("redirects", Reason("too_many_redirects", {"count": rules.max_redirects}))
                 try:
                     next_url = target.join(location)
                 except (httpx.InvalidURL, UnicodeError) as exc:
                     # An address no browser could follow either (invalid punycode, say): the page cannot be reached.
-                    raise _Failure("redirects", f"The page redirected to {location!r}, not a valid address.") from exc
+                    raise _Failure("redirects", Reason("redirect_invalid", {"url": location})) from exc
                 trace.url = str(next_url)
                 target = _checked_url(next_url, redirected=True)
                 if str(target.copy_with(fragment=None)) in seen:
-                    raise _Failure("redirects", f"The page redirects in a loop (back to {target}).")
+                    raise _Failure("redirects", Reason("redirect_loop", {"url": str(target)}))
             finally:
                 response.close()
 
@@ -298,32 +316,29 @@ def _read(
         return trace.result(
             "not_modified", etag=headers.get("etag", etag), last_modified=headers.get("last-modified", last_modified)
         )
+    answered: Params = {"status": _status_text(response)}
     if status in RESTRICTED_STATUSES:
-        return trace.result(
-            "restricted",
-            f"The server answered {_status_text(response)}: the page is behind a login, a paywall or a refusal.",
-        )
+        return trace.result("restricted", Reason("restricted", answered))
     retry_after = _retry_after(headers.get("retry-after"))
     if status == 429 or (status == 503 and retry_after is not None):
-        wait = f"asks to wait {retry_after:g} seconds" if retry_after is not None else "did not say how long to wait"
-        return trace.result(
-            "rate_limited", f"The server answered {_status_text(response)} and {wait}.", retry_after=retry_after
-        )
+        if retry_after is None:
+            return trace.result("rate_limited", Reason("rate_limited", answered))
+        reason = Reason("rate_limited_for", {**answered, "seconds": retry_after})
+        return trace.result("rate_limited", reason, retry_after=retry_after)
     if not 200 <= status < 300:
-        return trace.result("http_error", f"The server answered {_status_text(response)}.")
+        return trace.result("http_error", Reason("http_error", answered))
 
     trace.content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not trace.content_type:
+        return trace.result("unsupported", Reason("no_content_type"))
     if trace.content_type not in TEXT_TYPES and trace.content_type != PDF_TYPE:
-        kind = trace.content_type or "no content type"
-        return trace.result("unsupported", f"The server sent {kind}, which is not a web page, plain text or a PDF.")
+        return trace.result("unsupported", Reason("unsupported_type", {"type": trace.content_type}))
     codings = [c.strip().lower() for c in headers.get("content-encoding", "").split(",")]
     codings = [c for c in codings if c and c != "identity"]
     # Layered compression multiplies a bomb's ratio inside a single read, before any cap can look at it.
     if len(codings) > 1 or any(c not in ACCEPTED_CODINGS for c in codings):
-        return trace.result(
-            "unsupported", f"The server compressed the page as {', '.join(codings)}, which the checker does not accept."
-        )
-    too_large = f"The page is larger than {rules.max_bytes:,} bytes once decompressed; the checker stops reading there."
+        return trace.result("unsupported", Reason("unsupported_coding", {"codings": ", ".join(codings)}))
+    too_large = Reason("too_large", {"max_bytes": rules.max_bytes})
     length = headers.get("content-length", "")
     if not codings and length.isdigit() and int(length) > rules.max_bytes:
         return trace.result("too_large", too_large)
@@ -354,20 +369,22 @@ def _read(
 
 def _checked_url(url: str | httpx.URL, *, redirected: bool = False) -> httpx.URL:
     """The URL, if its scheme and host may be fetched; ports and addresses are checked at connect time."""
-    context = f"The page redirected to {url}. " if redirected else ""
     try:
         parsed = httpx.URL(url)
         host = parsed.host  # decoded here: invalid punycode fails now, not halfway through the fetch
     except (httpx.InvalidURL, UnicodeError) as exc:
         if redirected:
             # An address no browser could follow either: the page cannot be reached, a failure.
-            raise _Failure("redirects", f"The page redirected to {str(url)!r}, not a valid address.") from exc
-        raise _Failure("blocked", f"{url} is not a valid web address.") from exc
+            raise _Failure("redirects", Reason("redirect_invalid", {"url": str(url)})) from exc
+        raise _Failure("blocked", Reason("invalid_address", {"url": str(url)})) from exc
     if parsed.scheme not in ("http", "https"):
-        what = f"{parsed.scheme}: addresses" if parsed.scheme else "addresses without http:// or https://"
-        raise _Failure("blocked", f"{context}Only http and https addresses can be checked, not {what}.")
+        if redirected:
+            raise _Failure("blocked", Reason("redirect_scheme_not_allowed", {"url": str(url), "scheme": parsed.scheme}))
+        if not parsed.scheme:
+            raise _Failure("blocked", Reason("no_scheme"))
+        raise _Failure("blocked", Reason("scheme_not_allowed", {"scheme": parsed.scheme}))
     if not host:
-        raise _Failure("blocked", f"{context}{url} has no host name.")
+        raise _Failure("blocked", Reason("redirect_no_host" if redirected else "no_host", {"url": str(url)}))
     return parsed
 
 
@@ -402,7 +419,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         # One bad address refuses the host: a name that also points inside is a probe or a rebinding trick.
         for ip in addresses:
             refusal = self._rules.refusal(host=host, ip=ip, port=port)
-            if refusal:
+            if refusal is not None:
                 raise _Failure("blocked", refusal)
         error: Exception | None = None
         for ip in addresses:
@@ -427,7 +444,7 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
-        raise _Failure("network_error", f"The name {host} could not be found.") from exc
+        raise _Failure("network_error", Reason("name_not_found", {"host": host})) from exc
     addresses: list[IPAddress] = []
     for family, _type, _proto, _name, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):
@@ -435,7 +452,7 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
             if ip not in addresses:
                 addresses.append(ip)
     if not addresses:
-        raise _Failure("network_error", f"The name {host} has no internet address.")
+        raise _Failure("network_error", Reason("no_address", {"host": host}))
     return addresses
 
 
@@ -654,7 +671,7 @@ def _host(url: str) -> str:
         return url
 
 
-def _reason(exc: BaseException) -> str:
+def _cause(exc: BaseException) -> str:
     """The innermost readable cause of a network error ("Connection refused", a TLS complaint...)."""
     for _ in range(10):  # chains are short; the bound only guards against a cycle
         inner = exc.__cause__ or exc.__context__

@@ -14,7 +14,7 @@ S = ClaimStatus
 def test_the_detail_shows_evidence_with_source_state_open_flags_and_an_etag(api, viewer, make_claim):
     claim = make_claim(S.RESEARCHING)
     claim.evidence.update(source=SourceFactory(state=SourceState.DEAD, url="https://example.org/gone"))
-    Flag.objects.create(claim=claim, kind=FlagKind.EVIDENCE_LOST, reason="La page a disparu.")
+    Flag.objects.create(claim=claim, kind=FlagKind.EVIDENCE_LOST)
     Flag.objects.create(claim=claim, kind=FlagKind.UNPROVEN, cleared_at=timezone.now())
 
     response = api(viewer).get(f"/api/v1/claims/{claim.pk}/")
@@ -25,7 +25,7 @@ def test_the_detail_shows_evidence_with_source_state_open_flags_and_an_etag(api,
     assert body["rating"] == "false"
     assert body["status"] == "researching"
     assert body["version"] == claim.version
-    assert [(f["kind"], f["reason"]) for f in body["flags"]] == [("evidence_lost", "La page a disparu.")]
+    assert [(f["kind"], f["reason"]) for f in body["flags"]] == [("evidence_lost", "A cited page is dead.")]
     [evidence] = body["evidence"]
     assert evidence["url"] == "https://example.org/gone"
     assert evidence["source"]["state"] == "dead"

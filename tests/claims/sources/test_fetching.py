@@ -426,7 +426,7 @@ def test_a_redirect_to_invalid_punycode_is_a_failure_with_a_reason(http_server):
     result = fetch(http_server.redirect("/r", "http://xn--zz-.example/page"))
 
     assert result.outcome == "redirects"
-    assert result.error == "The page redirected to 'http://xn--zz-.example/page', not a valid address."
+    assert result.error == "The page redirected to http://xn--zz-.example/page, not a valid address."
 
 
 def redirect_chain(http_server, hops: int) -> str:
@@ -610,8 +610,8 @@ def test_configured_ports_are_allowed(settings):
     settings.FACTCHECK_FETCH_ALLOWED_PORTS = [8080]
     rules = _Rules.from_settings()
     public = ipaddress.ip_address("93.184.216.34")
-    assert rules.refusal(host="example.org", ip=public, port=8080) == ""
-    assert "Port 8081 is not allowed" in rules.refusal(host="example.org", ip=public, port=8081)
+    assert rules.refusal(host="example.org", ip=public, port=8080) is None
+    assert "Port 8081 is not allowed" in str(rules.refusal(host="example.org", ip=public, port=8081))
 
 
 # --- The address rules --------------------------------------------------------------------------
@@ -650,7 +650,7 @@ def test_configured_ports_are_allowed(settings):
     ],
 )
 def test_non_public_addresses_are_refused(address, refused_as):
-    assert refused_as in address_refusal(address)
+    assert refused_as in str(address_refusal(address))
 
 
 @pytest.mark.parametrize(
@@ -667,7 +667,7 @@ def test_non_public_addresses_are_refused(address, refused_as):
     ],
 )
 def test_public_addresses_are_allowed(address):
-    assert address_refusal(address) == ""
+    assert address_refusal(address) is None
 
 
 # --- Ports, on allowed networks too -----------------------------------------------------------------
