@@ -52,3 +52,12 @@ bench-api: install
 	DJANGO_SETTINGS_MODULE=factcheck.settings.test \
 	DATABASE_URL=$${BENCH_API_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench} \
 	$(BIN)/python -m bench.bench_api $(BENCH_API_ARGS)
+
+# Quote recall and false "found" on 180 generated pages (French, German, English; news, blogs, ministries,
+# statistics offices, courts) served on 127.0.0.1 and fetched through the desk's fetcher, and the time and peak memory
+# of reading each page and the pathological ones; writes the bench-quotes section of docs/benchmarks.md. No database,
+# nothing beyond loopback. Not a test. BENCH_QUOTES_ARGS=--no-write prints the section instead.
+.PHONY: bench-quotes
+bench-quotes: install
+	DJANGO_SETTINGS_MODULE=factcheck.settings.test \
+	$(BIN)/python -m bench.bench_quotes $(BENCH_QUOTES_ARGS)

@@ -113,3 +113,25 @@ def section_publish(name: str, section: str, *, write: bool, log: Log) -> None:
         section_write(name, section, log=log)
     else:
         print(section)
+
+
+def code_version(files: list[str]) -> str:
+    """The commit, and the working tree's state of the files a benchmark exercises, as its run starts."""
+    import hashlib
+    import subprocess
+
+    try:
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=30
+            ).stdout.strip()
+            or "unknown"
+        )
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    digests = []
+    for name in files:
+        path = ROOT / name
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "missing"
+        digests.append(f"`{name}` {digest}")
+    return f"commit {commit} plus the working tree at the start of the run (sha256: {', '.join(digests)})"
