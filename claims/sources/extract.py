@@ -22,6 +22,9 @@ TITLE_MAX_LENGTH = 500
 # Tags ("<") in a page, counted before parsing it. trafilatura spends about 40 µs per element and lxml about 2 µs:
 # up to this many, the main text is extracted by trafilatura (under a second for the worst markup)...
 MAIN_TEXT_MAX_TAGS = 40_000
+# (and for pages of fewer tags than that but megabytes of text, up to this many characters: trafilatura took over
+# 2 s and 300 MB on 5 MB of prose);
+MAIN_TEXT_MAX_CHARACTERS = 1_000_000
 # ...up to this many, all the visible text stands for the main text (a fraction of a second, under 100 MB)...
 READ_MAX_TAGS = 200_000
 # ...and beyond, the page is not read: its quotes stay unverified, and why is said.
@@ -86,8 +89,11 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
+    # huge_tree: past libxml2's default depth (256), markup would be dropped without a word, and a quote still on
+    # the page found missing; unclosed tags nest that deep on real pages. READ_MAX_TAGS bounds the tree.
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1), parser=parser)
     except (etree.ParserError, ValueError):
         return None
 
@@ -148,7 +154,7 @@ class HTMLReader:
         title = html_title(root)
         visible = html_visible_text(root)
         text = ""
-        if main and tags <= MAIN_TEXT_MAX_TAGS:
+        if main and tags <= MAIN_TEXT_MAX_TAGS and len(document.text) <= MAIN_TEXT_MAX_CHARACTERS:
             extracted_title, text = html_main_text(document.text)
             title = extracted_title or title
         return Reading(

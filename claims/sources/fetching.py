@@ -64,6 +64,13 @@ SNIFF_BYTES = 4096
 # Enough text for a reliable guess without spending seconds on a 5 MB page.
 GUESS_BYTES = 64 * 1024
 
+# Single-byte code pages for Latin scripts, as Python names them: what charset-normalizer may take a windows-1252
+# page for.
+LATIN_CODE_PAGES = frozenset(
+    "cp437 cp775 cp850 cp852 cp858 cp1250 cp1252 cp1254 cp1257 cp1258 latin-1 iso8859-2 iso8859-3 iso8859-4 "
+    "iso8859-9 iso8859-10 iso8859-13 iso8859-14 iso8859-15 iso8859-16".split()
+)
+
 CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
@@ -635,7 +642,13 @@ def _guess(body: bytes) -> str | None:
     except UnicodeDecodeError:
         pass
     match = charset_normalizer.from_bytes(body[:GUESS_BYTES]).best()
-    return _codec(match.encoding) if match is not None else None
+    guessed = _codec(match.encoding) if match is not None else None
+    # Browsers set to French, German or English read an undeclared page as windows-1252. A guess of another Latin
+    # code page (cp1250, mac-iceland...) is a French page misread, far more often than a Czech or an Icelandic one;
+    # a guess of another script (Cyrillic, Japanese, Chinese...) is trusted.
+    if guessed is None or guessed in LATIN_CODE_PAGES or guessed.startswith("mac-"):
+        return "cp1252"
+    return guessed
 
 
 def _retry_after(value: str | None) -> float | None:

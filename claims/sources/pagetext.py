@@ -10,18 +10,23 @@ import unicodedata
 # Regular expressions rather than str.translate: a mapping of a few characters is much slower on long pages.
 _QUOTE_MARKS = re.compile("[\"'`´‘’‚‛′″“”„‟«»‹›]")
 _DASHES = re.compile("[‐‑‒–—―−]")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width spaces and joiners
+# Soft hyphen, zero-width spaces and joiners; and the dot above that case-folding leaves on an i (İstanbul).
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u0307]")
+# A dash typed twice, or with spaces around it, is the dash a page prints (—, –) without them.
+_DASH_RUNS = re.compile(r" ?-+ ?")
 # French typography puts a (non-breaking) space before these; typed quotes often do not.
-_SPACE_BEFORE_PUNCTUATION = re.compile(r" (?=[!?:;,.)\]])")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" (?=[!?:;,.)\]%€])")
 
 
 def normalize(text: str) -> str:
     """The form in which a quote and a page are compared: NFKC, case-folded, typographic marks and spaces evened out."""
-    # NFKC also turns the ellipsis into three dots and non-breaking spaces into spaces.
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", _DASHES.sub("-", _QUOTE_MARKS.sub(" ", text))).casefold()
+    # NFKC also turns the ellipsis into three dots and non-breaking spaces into spaces; an acute accent typed for an
+    # apostrophe goes first, since NFKC would make it a space and a combining accent.
+    text = unicodedata.normalize("NFKC", text.replace("´", "'"))
+    # The Turkish dotless ı is the i a reader types in capitals (YILMAZ for Yılmaz).
+    text = _INVISIBLE.sub("", _DASHES.sub("-", _QUOTE_MARKS.sub(" ", text)).casefold()).replace("ı", "i")
     text = " ".join(text.split())  # each run of whitespace to one space; three times as fast as re.sub(r"\s+")
-    text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
+    text = _DASH_RUNS.sub("-", _SPACE_BEFORE_PUNCTUATION.sub("", text))
     return text.replace("( ", "(").replace("[ ", "[")
 
 
