@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -14,12 +15,14 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims import rules, selectors
+from claims.admin_history import DeskHistoryAdmin
 from claims.errors import DeskError
 from claims.models import (
     ChangeKind,
@@ -142,6 +145,11 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
     extra = 1
     readonly_fields = ["source_state", "quote_check", "page_changed", "quote_overridden_by", "added"]
 
+    @admin.display(description=_("page URL"))
+    def url(self, evidence: Evidence) -> str:
+        """The page's address where the evidence cannot be edited (the form's field shows it where it can)."""
+        return evidence.source.url if evidence.pk else "-"
+
     @admin.display(description=_("source"))
     def source_state(self, evidence: Evidence) -> str:
         if not evidence.pk:
@@ -165,7 +173,7 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
 
     @admin.display(description=_("added"))
     def added(self, evidence: Evidence) -> str:
-        return f"{evidence.added_by or '-'}, {evidence.added_at:%Y-%m-%d %H:%M}" if evidence.pk else "-"
+        return f"{evidence.added_by or '-'}, {when(evidence.added_at)}" if evidence.pk else "-"
 
     def get_fields(self, request: HttpRequest, obj: Claim | None = None) -> tuple[str, ...]:
         fields = [
@@ -219,7 +227,7 @@ def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Fi
 
 class ClaimForm(forms.ModelForm[Claim]):
     # The version the editor loaded: saving over someone else's newer change is refused, not silent.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(label=_("version loaded"), widget=forms.HiddenInput, required=False)
     # Published fact-checks only: what readers are told of a change they will see.
     change_kind = forms.ChoiceField(
         label=_("kind of change"), choices=[("", "---------"), *ChangeKind.choices], required=False
@@ -264,10 +272,11 @@ class ClaimForm(forms.ModelForm[Claim]):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(DeskHistoryAdmin):
     form = ClaimForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/claims/claim/change_form.html"
+    history_workflow_fields = ("status",)
     list_display = [
         "short_text",
         "claimant",
@@ -526,7 +535,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(DeskHistoryAdmin):
     list_display = ["slug", "label_en", "label_fr", "swatch", "claimreview_value", "order"]
     ordering = ["order"]
     Media = AdminMedia
@@ -558,6 +567,11 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 RECENT = 20
+
+
+def when(moment: datetime | None) -> str:
+    """A date and time as the rest of the admin shows them: in the desk's time zone, in the reader's format."""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "-"
 
 
 @admin.register(Source)
@@ -608,6 +622,10 @@ class SourceAdmin(ReadOnlyAdmin):
     def has_recheck_permission(self, request: HttpRequest) -> bool:
         return rules.can_request_check(request.user)
 
+    @admin.display(description=_("last error"))
+    def last_error(self, source: Source) -> str:
+        return source.last_error or "-"
+
     @admin.display(description=_("cited by"))
     def citing_claims(self, source: Source) -> str:
         claims = Claim.objects.filter(evidence__source=source).distinct()
@@ -628,11 +646,11 @@ class SourceAdmin(ReadOnlyAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>",
             (
                 (
-                    f"{c.started_at:%Y-%m-%d %H:%M}",
+                    when(c.started_at),
                     c.get_outcome_display(),
                     c.http_status or "-",
                     c.duration_ms,
-                    c.error,
+                    c.error or "-",
                 )
                 for c in checks
             ),
@@ -650,7 +668,7 @@ class SourceAdmin(ReadOnlyAdmin):
                 (
                     (
                         reverse("admin:claims_snapshot_change", args=[s.pk]),
-                        f"{s.fetched_at:%Y-%m-%d %H:%M}",
+                        when(s.fetched_at),
                         s.text_sha256[:12],
                     )
                     for s in snapshots
@@ -689,6 +707,20 @@ class CheckAdmin(ReadOnlyAdmin):
     list_select_related = ["source"]
     list_filter = ["outcome", "started_at"]
     search_fields = ["source__url"]
+    fields = readonly_fields = (
+        "source",
+        "started_at",
+        "duration_ms",
+        "outcome",
+        "http_status",
+        "bytes",
+        "error",
+        "snapshot",
+    )
+
+    @admin.display(description=_("error"))
+    def error(self, check: Check) -> str:
+        return check.error or "-"
 
 
 @admin.register(Flag)
@@ -696,3 +728,8 @@ class FlagAdmin(ReadOnlyAdmin):
     list_display = ["claim", "kind", "reason", "raised_at", "cleared_at"]
     list_select_related = ["claim"]
     list_filter = ["kind", ("cleared_at", admin.EmptyFieldListFilter)]
+    fields = readonly_fields = ("claim", "kind", "reason", "raised_at", "cleared_at")
+
+    @admin.display(description=_("reason"))
+    def reason(self, flag: Flag) -> str:
+        return flag.reason

@@ -119,7 +119,7 @@ class Claim(models.Model):
 
     # Who makes the next save and why: django-simple-history writes them into the history row that save adds.
     _history_user: User
-    _change_reason: str
+    _change_reason: str | None
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -112,7 +112,7 @@ def claim_update(
         return claim
     claim.version += 1
     claim._history_user = by
-    claim._change_reason = change_note
+    claim._change_reason = change_note or None
     claim.save(update_fields=[*changed, "version", "updated_at"])
     if tags_changed:
         claim.tags.set(list(tags or ()))

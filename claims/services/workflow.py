@@ -45,7 +45,7 @@ def claim_transition(
         claim.first_published_at = claim.first_published_at or now
         fields += ["published_at", "first_published_at"]
     claim._history_user = by
-    claim._change_reason = comment or f"{frm.label} → {to.label}"
+    claim._change_reason = comment or None
     claim.save(update_fields=fields)
     Transition.objects.create(claim=claim, from_status=frm, to_status=to, by=by, at=now, comment=comment)
     return claim

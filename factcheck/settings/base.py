@@ -231,3 +231,6 @@ LOGGING = {
 
 # History is read in the admin; going back goes through the services, never through a revert button.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A history row's comment is the workflow comment or the note of a published change, kept whole (up to 5,000
+# characters), not simple-history's 100.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

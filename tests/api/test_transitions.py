@@ -125,3 +125,27 @@ def test_the_api_refuses_with_the_admins_words(frm, to, sent_by_self, api, edito
 
     assert response.status_code == 409
     assert admin_message == f"Saved, but not moved: {response.json()['message']}"
+
+
+def test_a_long_comment_and_a_long_note_for_readers_are_kept_whole(api, editor, make_claim):
+    # The API takes up to 5,000 characters; the desk's history once held 100 and answered 500 past them.
+    comment = "Hors de notre champ : " + "une opinion sur la stratégie de l’entreprise, pas un fait vérifiable. " * 68
+    note = "Précision : " + "le chiffre cité vient du rapport annuel de l’entreprise, page douze. " * 70
+    assert 4_500 < len(comment) <= 5_000 and 4_500 < len(note) <= 5_000
+    rejected, published = make_claim(S.DRAFT), make_claim(S.PUBLISHED)
+
+    moved = api(editor).post(
+        f"/api/v1/claims/{rejected.pk}/transitions/", {"to": "rejected", "comment": comment}, format="json"
+    )
+    changed = api(editor).patch(
+        f"/api/v1/claims/{published.pk}/",
+        {"summary": "Aucune preuve publiée à ce jour.", "change_kind": "clarification", "change_note": note},
+        format="json",
+    )
+
+    assert (moved.status_code, changed.status_code) == (200, 200), (moved.json(), changed.json())
+    assert rejected.transitions.get().comment == comment.strip()
+    assert published.published_changes.get().note == note.strip()
+    for claim, text in [(rejected, comment), (published, note)]:
+        history = api(editor).get(f"/api/v1/claims/{claim.pk}/history/").json()
+        assert text.strip() in [entry["comment"] for entry in history["results"] if entry["kind"] == "claim"]
