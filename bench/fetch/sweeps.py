@@ -139,11 +139,11 @@ def sweep_seed(total_claims: int) -> tuple[int, int, int]:
         cursor.execute(
             """
             INSERT INTO claims_source (url, host, state, final_url, title, content_type, etag, last_modified,
-                raw_sha256, text_sha256, fingerprint, next_check_at, consecutive_failures, last_error, created_at,
-                fetching, sweep_pending)
+                raw_sha256, text_sha256, fingerprint, next_check_at, consecutive_failures, last_error_code,
+                last_error_params, created_at, fetching, sweep_pending)
             SELECT 'http://127.0.0.' || (2 + g %% 20) || ':9/sweep/' || g, '127.0.0.' || (2 + g %% 20),
                 CASE g %% 20 WHEN 0 THEN 'dead' WHEN 1 THEN 'failing' WHEN 2 THEN 'pending' ELSE 'alive' END,
-                '', '', 'text/html', '', '', '', '', '', now() + interval '365 days', 0, '', now(), false, false
+                '', '', 'text/html', '', '', '', '', '', now() + interval '365 days', 0, '', '{}', now(), false, false
             FROM generate_series(%s, %s) AS g
             """,
             [last_source + 1, want_sources],
@@ -165,7 +165,7 @@ def sweep_seed(total_claims: int) -> tuple[int, int, int]:
         cursor.execute(
             """
             INSERT INTO claims_evidence (claim_id, source_id, stance, quote, note, added_at, quote_status,
-                quote_override_reason, page_changed)
+                quote_unverified_because, quote_override_reason, page_changed)
             SELECT c.id, 1 + ((c.id * 7919 + k * 104729) %% %s),
                 CASE WHEN c.id %% 8 = 0 THEN 'context' WHEN (c.id + k) %% 20 < 8 THEN 'supports'
                      WHEN (c.id + k) %% 20 < 13 THEN 'refutes' ELSE 'context' END,
@@ -173,7 +173,7 @@ def sweep_seed(total_claims: int) -> tuple[int, int, int]:
                 CASE WHEN (c.id * k) %% 10 >= 7 THEN 'unverified'
                      WHEN (c.id + 3 * k) %% 25 < 2 THEN 'missing'
                      WHEN (c.id + 3 * k) %% 25 < 5 THEN 'unverified' ELSE 'found' END,
-                '', (c.id + k) %% 20 = 0
+                '', '', (c.id + k) %% 20 = 0
             FROM claims_claim AS c CROSS JOIN LATERAL generate_series(1, 1 + c.id %% 2) AS k
             WHERE c.id > %s
             """,
