@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from claims import rules, selectors
 from claims.admin_history import DeskHistoryAdmin
+from claims.claimreview import factcheck_url
 from claims.errors import DeskError
 from claims.models import (
     ChangeKind,
@@ -37,6 +38,7 @@ from claims.models import (
     Source,
     Transition,
 )
+from claims.public.views import factcheck_preview
 from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, claim_update
 from claims.services.evidence import evidence_add, evidence_delete, evidence_update
 from claims.services.workflow import claim_transition
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
 admin.site.site_header = _("factcheck claim desk")
 admin.site.site_title = _("factcheck")
 admin.site.index_title = _("The claim desk")
+# "View site": the newsroom's published fact-checks (the site's root is the API's and the admin's host, not a page).
+admin.site.site_url = reverse_lazy("factchecks:list")  # type: ignore[assignment]
 
 # The button each move gets on the claim's page, named for what the person does.
 MOVE_LABELS = {
@@ -73,6 +77,11 @@ STATUS_COLOURS = {
 }
 
 
+def when(moment: datetime | None) -> str:
+    """A date and time as the rest of the admin shows them: in the desk's time zone, in the reader's format."""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "-"
+
+
 def badge(text: str, colour: str) -> str:
     return format_html('<span class="fc-badge" style="background:{}">{}</span>', colour, text)
 
@@ -96,6 +105,18 @@ class OpenFlagFilter(admin.SimpleListFilter):
         if kind in FlagKind.values:
             return selectors.claims_with_open_flag(queryset, kind)
         return queryset
+
+
+def watch_news(source: Source) -> str:
+    """Where the watch is with a source: when it last checked it, or when a check was asked and that it is coming."""
+    if source.fetching:
+        return str(_("check under way"))
+    if source.last_checked_at is None:
+        return _("check asked %(asked)s, not run yet") % {"asked": when(source.next_check_at)}
+    checked = _("checked %(checked)s") % {"checked": when(source.last_checked_at)}
+    if source.next_check_at <= timezone.now():
+        return _("%(checked)s; new check asked %(asked)s") % {"checked": checked, "asked": when(source.next_check_at)}
+    return _("%(checked)s; next check %(next)s") % {"checked": checked, "next": when(source.next_check_at)}
 
 
 class EvidenceForm(forms.ModelForm[Evidence]):
@@ -143,7 +164,7 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
     form = EvidenceForm
     formset = EvidenceFormSet
     extra = 1
-    readonly_fields = ["source_state", "quote_check", "page_changed", "quote_overridden_by", "added"]
+    readonly_fields = ["source_state", "quote_check", "page_since_cited", "quote_overridden_by", "added"]
 
     @admin.display(description=_("page URL"))
     def url(self, evidence: Evidence) -> str:
@@ -156,7 +177,13 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
             return "-"
         source = evidence.source
         link = reverse("admin:claims_source_change", args=[source.pk])
-        return format_html('<a href="{}">{}</a> {}', link, source.url, badge(source.get_state_display(), "#57606a"))
+        return format_html(
+            '<a href="{}">{}</a> {} <span class="fc-watch">{}</span>',
+            link,
+            source.url,
+            badge(source.get_state_display(), "#57606a"),
+            watch_news(source),
+        )
 
     @admin.display(description=_("quote status"))
     def quote_check(self, evidence: Evidence) -> str:
@@ -166,6 +193,15 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
         if evidence.quote_unverified_because:
             return f"{evidence.get_quote_status_display()}: {evidence.get_quote_unverified_because_display()}"
         return str(evidence.get_quote_status_display())
+
+    @admin.display(description=_("page since cited"))
+    def page_since_cited(self, evidence: Evidence) -> str:
+        """Said in words: a boolean's icon would show a green tick for "changed", the news an editor must act on."""
+        if not evidence.pk or evidence.cited_snapshot_id is None:
+            return str(_("Not captured yet"))
+        if evidence.page_changed:
+            return badge(str(_("Changed materially")), "#bc4c00")
+        return str(_("Unchanged"))
 
     @admin.display(description=_("quote vouched for by"))
     def quote_overridden_by(self, evidence: Evidence) -> str:
@@ -183,7 +219,7 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
             "note",
             "source_state",
             "quote_check",
-            "page_changed",
+            "page_since_cited",
             "quote_overridden_by",
             "added",
         ]
@@ -338,6 +374,25 @@ class ClaimAdmin(DeskHistoryAdmin):
             )
             or "-"
         )
+
+    def view_on_site(self, claim: Claim) -> str | None:
+        """The admin's "View on site": the claim's public page, once it has one (published, even if reopened since)."""
+        return factcheck_url(claim, base_url="") if claim.first_published_at else None
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="claims_claim_preview"
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The claim's public page as it would read if published now: what the editor is about to publish."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404(_("There is no claim with this number."))
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        return factcheck_preview(request, claim)
 
     # Permissions: the rules module decides, per claim.
     def has_change_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
@@ -567,11 +622,6 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 RECENT = 20
-
-
-def when(moment: datetime | None) -> str:
-    """A date and time as the rest of the admin shows them: in the desk's time zone, in the reader's format."""
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "-"
 
 
 @admin.register(Source)

@@ -1,5 +1,6 @@
 """Shared fixtures: a guard on every connection, one user per role, claims at each step of the workflow, API clients."""
 
+import importlib
 import ipaddress
 import socket
 from collections.abc import Callable, Iterator
@@ -8,13 +9,17 @@ from typing import Any
 
 import pytest
 from celery.signals import before_task_publish
-from django.contrib.auth.models import AbstractBaseUser
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from claims.models import Rating
 from factcheck.celery import app
 from tests.factories import UserFactory, claim_at
+from tests.http_server import LocalHTTPServer
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 
@@ -36,6 +41,15 @@ def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     return attempted
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the desk's default language: a request in French (LocaleMiddleware) leaves French active
+    in the thread, and the next test would read the desk in it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -120,3 +134,46 @@ def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
             yield
         finally:
             transaction.set_rollback(True)
+
+
+def serving(server: LocalHTTPServer, settings: Any) -> Iterator[LocalHTTPServer]:
+    """The server, running for the test, on a port the fetcher allows (its port rules hold on loopback too)."""
+    settings.FACTCHECK_FETCH_ALLOWED_PORTS = [*settings.FACTCHECK_FETCH_ALLOWED_PORTS, server.port]
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def http_server(settings: Any) -> Iterator[LocalHTTPServer]:
+    """A real HTTP server on 127.0.0.1 for the source fetcher: routes are added with `route(path, ...)`."""
+    yield from serving(LocalHTTPServer(), settings)
+
+
+@pytest.fixture
+def desk_defaults(transactional_db: None) -> None:
+    """The verdict scale and the roles, as their migrations make them.
+
+    For tests that need a transactional database (a live server, threads with their own connections): earlier
+    transactional tests emptied it (the flush keeps content types and permissions, not the rows data migrations
+    made). Restoring them with serialized_rollback collides with those recreated content types whenever another
+    transactional test ran first in the same process, so they are rebuilt from the migrations' own lists.
+    """
+    scale = importlib.import_module("claims.migrations.0002_default_rating_scale").DEFAULT_SCALE
+    for order, (slug, label_en, label_fr, colour, value) in enumerate(scale, start=1):
+        Rating.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "label_en": label_en,
+                "label_fr": label_fr,
+                "colour": colour,
+                "claimreview_value": value,
+                "order": order,
+            },
+        )
+    roles = importlib.import_module("claims.migrations.0003_roles").ROLES
+    for name, permissions in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for dotted in permissions:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -138,15 +138,19 @@ def sweep_seed(total_claims: int) -> tuple[int, int, int]:
         want_sources = total_claims // 4
         cursor.execute(
             """
-            INSERT INTO claims_source (url, host, state, final_url, title, content_type, etag, last_modified,
+            INSERT INTO claims_source (id, url, host, state, final_url, title, content_type, etag, last_modified,
                 raw_sha256, text_sha256, fingerprint, next_check_at, consecutive_failures, last_error_code,
                 last_error_params, created_at, fetching, sweep_pending)
-            SELECT 'http://127.0.0.' || (2 + g %% 20) || ':9/sweep/' || g, '127.0.0.' || (2 + g %% 20),
+            SELECT g, 'http://127.0.0.' || (2 + g %% 20) || ':9/sweep/' || g, '127.0.0.' || (2 + g %% 20),
                 CASE g %% 20 WHEN 0 THEN 'dead' WHEN 1 THEN 'failing' WHEN 2 THEN 'pending' ELSE 'alive' END,
                 '', '', 'text/html', '', '', '', '', '', now() + interval '365 days', 0, '', '{}', now(), false, false
             FROM generate_series(%s, %s) AS g
             """,
             [last_source + 1, want_sources],
+        )
+        # The evidence below cites sources 1 … want_sources by number: the ids are set, and the sequence follows.
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('claims_source', 'id'), GREATEST(max(id), 1)) FROM claims_source"
         )
         cursor.execute(
             """

@@ -250,6 +250,11 @@ def factcheck_public(claim_id: int) -> PublishedFactCheck:
     return factcheck_published_version(factchecks_public().get(pk=claim_id))
 
 
+def factcheck_preview(claim: Claim) -> PublishedFactCheck:
+    """A claim as its public page would show it if it were published now: as it stands, whatever its status."""
+    return PublishedFactCheck(claim=claim, being_corrected=False)
+
+
 def factcheck_page(factcheck: PublishedFactCheck) -> FactCheckPage:
     """A public fact-check with its evidence, corrections and changes, as last published."""
     return FactCheckPage(

@@ -66,20 +66,36 @@ def factcheck_detail(request: HttpRequest, claim_id: int, slug: str = "") -> Htt
     if request.path != canonical:
         # Old links (a claim's text, so its slug, may be corrected) keep working and search engines learn the new one.
         return HttpResponsePermanentRedirect(canonical)
+    return _factcheck_page(request, factcheck)
+
+
+def factcheck_preview(request: HttpRequest, claim: Claim) -> HttpResponse:
+    """The claim's public page as it would read if published now, for the desk only (ClaimAdmin's preview)."""
+    response = _factcheck_page(request, selectors.factcheck_preview(claim), preview=True)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _factcheck_page(
+    request: HttpRequest, factcheck: selectors.PublishedFactCheck, *, preview: bool = False
+) -> HttpResponse:
+    claim = factcheck.claim
     page = selectors.factcheck_page(factcheck)
-    return _render(
-        request,
-        "factchecks/detail.html",
-        {
-            "factcheck": page.factcheck,
-            "claim": claim,
-            "evidence": page.evidence,
-            "corrections": page.corrections,
-            "changes": page.changes,
-            "claimreview": claimreview_for(claim, modified_at=factcheck.updated_at if factcheck.modified else None),
-            "canonical_url": factcheck_url(claim),
-        },
-    )
+    context: dict[str, Any] = {
+        "factcheck": page.factcheck,
+        "claim": claim,
+        "evidence": page.evidence,
+        "corrections": page.corrections,
+        "changes": page.changes,
+        "canonical_url": factcheck_url(claim),
+        "preview": preview,
+    }
+    if not preview:
+        # A preview says nothing to search engines: its claim is not a published fact-check.
+        modified_at = factcheck.updated_at if factcheck.modified else None
+        context["claimreview"] = claimreview_for(claim, modified_at=modified_at)
+    return _render(request, "factchecks/detail.html", context)
 
 
 @require_safe

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from claims import rules
 from claims.errors import InvalidInput
-from claims.models import Claim, ClaimStatus, Transition
+from claims.models import Claim, ClaimStatus, Evidence, Transition
 from claims.services.claims import claim_lock
 
 
@@ -47,5 +47,9 @@ def claim_transition(
     claim._history_user = by
     claim._change_reason = comment or None
     claim.save(update_fields=fields)
+    if (frm, to) == rules.REOPEN:
+        # The evidence as readers saw it, the watch's captures included (it updates rows without history rows):
+        # the public page shows it, with its copies, until the correction is published (claims.public.selectors).
+        Evidence.history.bulk_history_create(list(claim.evidence.all()), update=True, default_user=by, default_date=now)
     Transition.objects.create(claim=claim, from_status=frm, to_status=to, by=by, at=now, comment=comment)
     return claim

@@ -32,8 +32,8 @@ def test_the_second_writer_with_the_same_etag_gets_412(api, researcher, editor, 
     assert (claim.summary, claim.claimant) == ("Alice.", "Bob.")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_threads_patching_at_once_one_wins_one_gets_412():
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_patching_at_once_one_wins_one_gets_412(desk_defaults):
     """Real concurrency: two requests in two threads, two database connections, the same ETag."""
     researcher = UserFactory(username="alice", role="researcher")
     editor = UserFactory(username="bob", role="editor")

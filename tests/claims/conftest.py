@@ -1,4 +1,4 @@
-"""Fixtures for the claims tests: real HTTP and HTTPS servers on 127.0.0.1 for the source fetcher."""
+"""Fixtures for the claims tests: a real HTTPS server on 127.0.0.1 for the source fetcher (HTTP: tests/conftest.py)."""
 
 import shutil
 import subprocess
@@ -8,20 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import serving
 from tests.http_server import LocalHTTPServer
-
-
-def serving(server: LocalHTTPServer, settings: Any) -> Iterator[LocalHTTPServer]:
-    """The server, running for the test, on a port the fetcher allows (its port rules hold on loopback too)."""
-    settings.FACTCHECK_FETCH_ALLOWED_PORTS = [*settings.FACTCHECK_FETCH_ALLOWED_PORTS, server.port]
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def http_server(settings: Any) -> Iterator[LocalHTTPServer]:
-    yield from serving(LocalHTTPServer(), settings)
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,20 @@
 """The admin as each role sees it: pages, evidence by URL, workflow buttons and their refusals, history."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Source, Stance
+from claims.claimreview import factcheck_url
+from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Snapshot, Source, Stance
 from tests.browser_forms import form_fields
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, claim_at, rating
+from tests.watch import check_now
 
 S = ClaimStatus
 ROLES = ["viewer", "researcher", "editor", "superuser", "outsider"]
@@ -449,20 +452,31 @@ def test_researchers_and_editors_ask_for_a_check_now(client, users, role, allowe
 
 
 @pytest.mark.parametrize(
-    ("role", "status"), [("viewer", 403), ("researcher", 403), ("editor", 200), ("superuser", 200)]
+    ("role", "status"), [("viewer", 403), ("researcher", 403), ("editor", 403), ("superuser", 200)]
 )
-def test_editors_see_and_change_the_background_schedules(client, users, role, status):
+@pytest.mark.parametrize(
+    "page",
+    [
+        "admin:django_celery_beat_periodictask_changelist",
+        "admin:django_celery_beat_periodictask_change",
+        "admin:django_celery_beat_intervalschedule_changelist",
+        "admin:django_celery_beat_intervalschedule_add",
+    ],
+)
+def test_only_superusers_see_and_change_the_background_schedules(client, users, role, status, page):
     from django_celery_beat.models import PeriodicTask
 
     dispatch = PeriodicTask.objects.get(task="claims.sources.tasks.sources_dispatch_task")
     assert (dispatch.interval.every, dispatch.interval.period, dispatch.enabled) == (1, "minutes", True)
     assert PeriodicTask.objects.get(task="claims.sources.tasks.flags_sweep_task").interval.every == 10
-    response = login(client, users[role]).get(
-        reverse("admin:django_celery_beat_periodictask_change", args=[dispatch.pk])
-    )
+    args = [dispatch.pk] if page.endswith("_change") else []
+    response = login(client, users[role]).get(reverse(page, args=args))
     assert response.status_code == status
-    if status == 200:
+    if status == 200 and page.endswith("_change"):
         assert can_save(response)
+    # Nor does the admin's index lead an editor there.
+    index = login(client, users[role]).get(reverse("admin:index")).content.decode()
+    assert ("django_celery_beat" in index) is (role == "superuser")
 
 
 def test_a_changed_quote_is_not_vouched_for_by_the_old_reason(client, editor):
@@ -495,3 +509,122 @@ def test_vouching_without_a_quote_is_said_on_the_form_and_keeps_what_was_typed(c
     page = response.content.decode()
     assert "There is no quote to vouch for." in page and "Un résumé tapé avec soin." in page
     assert not Evidence.objects.exists()
+
+
+# --- What an editor reads on a claim's page -----------------------------------------------------------
+
+
+def evidence_block(client, user, claim) -> str:
+    content = login(client, user).get(change_url(claim), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return content[content.index('id="evidence-group"') :]
+
+
+@pytest.mark.parametrize(
+    ("captured", "changed", "shown"),
+    [(False, False, "Not captured yet"), (True, False, "Unchanged"), (True, True, "Changed materially")],
+)
+def test_the_page_since_cited_is_said_in_words(client, editor, captured, changed, shown):
+    claim = ClaimFactory()
+    evidence = EvidenceFactory(claim=claim, page_changed=changed)
+    if captured:
+        snapshot = Snapshot.objects.create(
+            source=evidence.source, final_url=evidence.source.url, raw_sha256="0" * 64, text_sha256="0" * 64
+        )
+        Evidence.objects.filter(pk=evidence.pk).update(cited_snapshot=snapshot, snapshot=snapshot)
+
+    block = evidence_block(client, editor, claim)
+
+    assert shown in block
+    # Not a boolean's icon, which showed a green tick for a page that changed.
+    assert "icon-yes" not in block and "icon-no" not in block
+
+
+def test_times_on_a_claims_page_are_the_desks_local_time(client, editor):
+    with time_machine.travel(datetime(2025, 1, 29, 9, 15, tzinfo=UTC), tick=False):
+        claim = ClaimFactory()
+        evidence = EvidenceFactory(claim=claim)
+        Check.objects.create(source=evidence.source, outcome="ok", http_status=200)
+        Source.objects.filter(pk=evidence.source_id).update(last_checked_at=timezone.now())
+    source_page = login(client, editor).get(
+        reverse("admin:claims_source_change", args=[evidence.source_id]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    # 09:15 UTC is 10:15 in Paris, in winter.
+    assert "01/29/2025 10:15" in evidence_block(client, editor, claim)
+    assert "09:15" not in evidence_block(client, editor, claim)
+    recent = source_page.content.decode()
+    recent = recent[recent.index("field-recent_checks") :]
+    assert "01/29/2025 10:15" in recent and "09:15" not in recent
+
+
+def test_a_check_asked_for_new_evidence_is_shown_as_asked_then_run(client, editor, http_server):
+    url = http_server.route("/a", headers=[("Content-Type", "text/html")], body=b"<p>aucune preuve</p>")
+    claim = ClaimFactory()
+    with time_machine.travel(datetime(2025, 1, 29, 9, 15, tzinfo=UTC), tick=False):
+        evidence = EvidenceFactory(claim=claim, source=SourceFactory(url=url, host="127.0.0.1"))
+    assert "check asked 01/29/2025 10:15 a.m., not run yet" in evidence_block(client, editor, claim)
+
+    with time_machine.travel(datetime(2025, 1, 29, 9, 20, tzinfo=UTC), tick=False):
+        check_now(evidence.source)
+        assert "checked 01/29/2025 10:20 a.m.; next check 01/30/2025" in evidence_block(client, editor, claim)
+
+
+def test_published_evidence_shows_its_page_address(client, editor, make_claim):
+    claim = make_claim(ClaimStatus.PUBLISHED)
+    block = evidence_block(client, editor, claim)
+    assert claim.evidence.get().source.url in block
+    assert "None" not in block
+
+
+def test_view_site_leads_to_the_published_fact_checks(client, editor):
+    content = login(client, editor).get(reverse("admin:index")).content.decode()
+    assert '<a href="/factchecks/">' in content
+
+
+@pytest.mark.parametrize(
+    ("status", "public"),
+    [(ClaimStatus.DRAFT, False), (ClaimStatus.IN_REVIEW, False), (ClaimStatus.PUBLISHED, True)],
+)
+def test_a_claims_page_links_to_its_public_page_once_it_has_one_and_always_to_a_preview(
+    client, editor, make_claim, status, public
+):
+    claim = make_claim(status)
+    content = login(client, editor).get(change_url(claim), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (f'href="{factcheck_url(claim, base_url="")}"' in content) is public
+    assert f'href="{reverse("admin:claims_claim_preview", args=[claim.pk])}"' in content
+
+
+def test_the_preview_shows_the_claim_as_readers_would_see_it_now(client, users, make_claim):
+    claim = make_claim(ClaimStatus.IN_REVIEW)
+    url = reverse("admin:claims_claim_preview", args=[claim.pk])
+
+    for role in ("viewer", "researcher", "editor"):
+        response = login(client, users[role]).get(url, HTTP_ACCEPT_LANGUAGE="en")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Preview" in html and '<meta name="robots" content="noindex">' in html
+        assert claim.text in html and ">False</span>" in html and "aucune preuve" in html
+        assert "application/ld+json" not in html
+        assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+    # The public page itself does not exist yet, and the preview is the desk's only.
+    assert client.get(factcheck_url(claim, base_url="")).status_code == 404
+    assert login(client, users["outsider"]).get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_new_claims_page_shows_no_version_counter(client, researcher):
+    login(client, researcher).post(
+        reverse("admin:claims_claim_add"),
+        {
+            **form_fields(client.get(reverse("admin:claims_claim_add")).content.decode(), "claim_form"),
+            "text": "DeepSeek a copié OpenAI.",
+            "claimant": "OpenAI",
+            "language": "fr",
+            "evidence-0-url": "https://example.org/enquete",
+            "evidence-0-stance": "refutes",
+        },
+    )
+    claim = Claim.objects.get(text="DeepSeek a copié OpenAI.")
+    content = client.get(change_url(claim), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Version" not in content[: content.index('id="claim_form"')]

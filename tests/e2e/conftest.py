@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-
-from claims.models import Rating
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -25,32 +21,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def desk_defaults(transactional_db: None) -> None:
-    """The verdict scale and the roles, as their migrations make them.
-
-    A live server needs a transactional database, which earlier transactional tests emptied (the flush
-    keeps content types and permissions, not the rows data migrations made). Restoring them with
-    serialized_rollback collides with those recreated content types, so they are rebuilt from the
-    migrations' own lists.
-    """
-    scale = importlib.import_module("claims.migrations.0002_default_rating_scale").DEFAULT_SCALE
-    for order, (slug, label_en, label_fr, colour, value) in enumerate(scale, start=1):
-        Rating.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "label_en": label_en,
-                "label_fr": label_fr,
-                "colour": colour,
-                "claimreview_value": value,
-                "order": order,
-            },
-        )
-    roles = importlib.import_module("claims.migrations.0003_roles").ROLES
-    for name, permissions in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for dotted in permissions:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+def desk_defaults(desk_defaults: None) -> None:
+    """The verdict scale and the roles for every browser test (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -12,13 +12,15 @@ from django.utils import timezone
 from claims import rules
 from claims.claimreview import claimreview_for, factcheck_url
 from claims.errors import RuleViolation
-from claims.models import Claim, ClaimStatus, Evidence
+from claims.models import Claim, ClaimStatus, Evidence, Snapshot
 from claims.public.selectors import factcheck_published_version
 from claims.services.claims import claim_update
 from claims.services.evidence import evidence_add, evidence_update
 from claims.services.workflow import claim_transition
 from tests.factories import claim_at, rating
+from tests.pages import HTML, PARAGRAPHS, article
 from tests.public.conftest import snapshot_of
+from tests.watch import check_now
 
 S = ClaimStatus
 pytestmark = pytest.mark.django_db
@@ -178,6 +180,26 @@ def test_the_snapshot_a_reopened_fact_check_was_published_with_stays_reachable(r
     evidence_update(evidence=evidence, by=reopened.created_by, url="https://example.net/autre")
 
     assert client.get(f"/factchecks/snapshots/{published_snapshot}/").status_code == 200
+
+
+def test_a_fact_check_being_corrected_keeps_the_copy_and_the_title_it_was_published_with(http_server, editor, client):
+    url = http_server.route("/enquete", headers=HTML, body=article(PARAGRAPHS))
+    claim = claim_at(S.PUBLISHED, evidence_url=url)
+    source = claim.evidence.get().source
+    check_now(source)  # The watch captures the page as cited, with its title.
+    (cited,) = Snapshot.objects.filter(source=source)
+    claim_transition(claim=claim, to=S.RESEARCHING, by=editor, comment=CORRECTION_NOTE)
+    # During the correction the site revises the page: the quote leaves it, and so does its title.
+    http_server.route("/enquete", headers=HTML, body=b"<html><head><title>Page revue</title></head><p>Autre.</p>")
+    check_now(source)
+    assert Snapshot.objects.filter(source=source).count() == 2
+
+    html = client.get(factcheck_url(claim, base_url=""), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert '<span class="source-name">DeepSeek accusé de piraterie</span>' in html
+    assert f'href="/factchecks/snapshots/{cited.pk}/"' in html
+    assert "Page revue" not in html
+    assert client.get(f"/factchecks/snapshots/{cited.pk}/").status_code == 200
 
 
 @pytest.mark.parametrize("reopened_count", [1, 4])

@@ -15,23 +15,9 @@ from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncite
 from harness.celery_worker import wait_until
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
 from tests.pages import HTML, PARAGRAPHS, article
+from tests.watch import check_now, cite
 
 pytestmark = pytest.mark.django_db
-
-
-def check_now(source: Source, *, now=None) -> Check | None:
-    """Make the source due, claim it as the dispatcher does, and run its check."""
-    now = now or timezone.now()
-    Source.objects.filter(pk=source.pk).update(next_check_at=now, lease_token=None)
-    (lease,) = [
-        lease for lease in sources_dispatch(now=now, enqueue=lambda lease: None) if lease.source_id == source.pk
-    ]
-    return source_check(source_id=lease.source_id, token=lease.token, now=now)
-
-
-def cite(url: str, quote: str = "", stance=Stance.REFUTES) -> Evidence:
-    source = Source.objects.get_or_create(url=url, defaults={"host": "127.0.0.1"})[0]
-    return EvidenceFactory(source=source, quote=quote, stance=stance)
 
 
 def alive_source(http_server) -> Source:

@@ -24,9 +24,9 @@ from claims.models import (
 from claims.services.evidence import evidence_add, evidence_delete
 from claims.sources.check import source_check, source_fetch
 from claims.sources.dispatch import sources_dispatch
-from tests.claims.sources.test_check import check_now, cite
 from tests.factories import claim_at
 from tests.pages import HTML, PARAGRAPHS, article
+from tests.watch import check_now, cite
 
 pytestmark = pytest.mark.django_db
 
