@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from claims.claimreview import factcheck_url
@@ -49,9 +48,8 @@ class FactCheckFeed(Feed[PublishedFactCheck, None]):
     def feed_guid(self) -> str:
         return site_url("/factchecks/feed/")
 
-    # Django's Feed calls a method of this name when it has one (_get_dynamic_attr); the stubs know the attribute only.
-    def language(self) -> str:  # type: ignore[override]
-        return get_language() or settings.LANGUAGE_CODE
+    # `language` is left unset: Django's Feed then says the reader's language (get_language()) in xml:lang. It reads
+    # the attribute as it is, so a method here would be printed as "<bound method …>".
 
     def items(self) -> list[PublishedFactCheck]:
         return selectors.factchecks_published_versions(list(selectors.factchecks_public()[:FEED_LENGTH]))

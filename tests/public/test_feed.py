@@ -85,3 +85,13 @@ def test_the_desks_text_is_escaped_in_the_feed(publish, client):
 
     assert entry.findtext(f"{ATOM}title") == "Il a dit </title> & <entry>"
     assert "<p>Voir &lt;b&gt;ceci&lt;/b&gt; &amp; cela</p>" in entry.findtext(f"{ATOM}summary")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_feed_says_its_language_as_the_reader_asked_it(publish, client, language):
+    publish()
+    response = client.get("/factchecks/feed/", HTTP_ACCEPT_LANGUAGE=language)
+
+    root = ET.fromstring(response.content)
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+    assert b"bound method" not in response.content and b" at 0x" not in response.content
