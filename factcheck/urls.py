@@ -15,3 +15,8 @@ urlpatterns = [
     path("factchecks/", include("claims.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler400 = "factcheck.errors.bad_request"
+handler403 = "factcheck.errors.permission_denied"
+handler404 = "factcheck.errors.page_not_found"
+handler500 = "factcheck.errors.server_error"

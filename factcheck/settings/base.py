@@ -197,6 +197,9 @@ REST_FRAMEWORK = {
         "recheck": env("FACTCHECK_API_THROTTLE_RECHECK", default="30/minute"),
     },
     "EXCEPTION_HANDLER": "claims.api.exceptions.desk_exception_handler",
+    # How many proxies in front of the desk append to X-Forwarded-For: the throttles count the address the nearest
+    # trusted one saw. 0 here (nothing in front: the header is the caller's own words); production has 1.
+    "NUM_PROXIES": env.int("FACTCHECK_TRUSTED_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -1,7 +1,7 @@
 """Production: everything from the environment, HTTPS behind a TLS-terminating proxy."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import REDIS_URL, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -11,7 +11,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 # The public site's address: ClaimReview `url` and the Atom feed's links point there.
 FACTCHECK_SITE_URL = env("FACTCHECK_SITE_URL")
 
-# The proxy in front terminates TLS and says so in this header.
+# One proxy in front terminates TLS, says so in this header and appends the caller's address to X-Forwarded-For:
+# the API's throttles count that address (FACTCHECK_TRUSTED_PROXIES: set it to the number of proxies in front).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": env.int("FACTCHECK_TRUSTED_PROXIES", default=1)}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
