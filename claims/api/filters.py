@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django_filters.constants import EMPTY_VALUES
 
@@ -30,9 +29,9 @@ class ClaimFilter(django_filters.FilterSet):
         choices=FlagKind.choices, method="filter_flag", help_text="Claims with this flag open."
     )
     language = django_filters.CharFilter(max_length=2, help_text="ISO 639-1 code, such as fr or en.")
-    assignee = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.all(), to_field_name="username", help_text="Username."
-    )
+    # A name, not a choice among the users: an unknown name finds no claim, as a real one with none does, so that
+    # the filter does not tell which usernames exist.
+    assignee = django_filters.CharFilter(field_name="assignee__username", max_length=150, help_text="Username.")
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=200,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "simple_history",
     "taggit",
     "django_celery_beat",
+    "csp",
+    "axes",
     "claims",
 ]
 
@@ -51,7 +54,47 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as the author of every history row.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The Content-Security-Policy header on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    # Refuses sign-ins after too many failures (AXES_* below); last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Signing in: a lockout after repeated failures (django-axes) -------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many wrong passwords for one account from one address, that address may not sign in to it for a while.
+# Per account and address: a stranger cannot lock an editor out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("FACTCHECK_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("FACTCHECK_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The answer to a paused sign-in: the admin's page saying why and for how long (429).
+AXES_LOCKOUT_CALLABLE = "factcheck.clients.sign_in_paused"
+# The caller's address as the API's throttles count it (FACTCHECK_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "factcheck.clients.client_address"
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------
+# Every page (public, admin, API docs) loads scripts, styles, fonts and images from this site only, runs no inline
+# script and cannot be framed. Style attributes are allowed: the verdict badges take the scale's colours (validated
+# #rrggbb) from them; inline <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"
@@ -207,6 +250,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Claims, evidence, cited sources, the workflow and ClaimReview. See README.md, section API.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are the desk's, like every endpoint but the public ClaimReview.
+    "SERVE_PERMISSIONS": ["claims.api.permissions.DeskRole"],
     # Swagger UI from our own static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

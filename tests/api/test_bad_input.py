@@ -197,6 +197,9 @@ def test_a_malformed_id_is_404(path, api, editor, db):
         ("ordering=password", 400, "invalid"),
         ("ordering=__", 400, "invalid"),
         ("status=%00", 400, "invalid"),
+        ("assignee=%00", 400, "invalid"),
+        ("language=%00", 400, "invalid"),
+        ("q=%00", 400, "invalid"),
     ],
 )
 def test_bad_list_parameters_are_answered_clearly(query, status, code, api, viewer, db):

@@ -3,6 +3,7 @@
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -25,17 +26,25 @@ from tests.factories import UserFactory, claim_at
 pytestmark = pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
 
 
-@pytest.fixture
-def in_test_transaction() -> Iterator[None]:
+@contextmanager
+def requests_in_this_transaction() -> Iterator[None]:
     """Requests through the WSGI app share the test's transaction, as Django's own test client arranges.
 
     Django closes "old" connections when a request starts and ends; inside the test's transaction that would close it.
     """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def in_test_transaction() -> Iterator[None]:
+    with requests_in_this_transaction():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +68,13 @@ def demo_desk(django_db_setup, django_db_blocker) -> Iterator[dict[str, int]]:
 
 
 @pytest.fixture(scope="module")
-def live_schema(django_db_setup, django_db_blocker) -> Any:
+def live_schema(demo_desk, django_db_blocker) -> Any:
     """The schema the app serves now, not a copy, read when the first operation is tried (not when tests are
-    collected: generating it takes seconds)."""
-    with django_db_blocker.unblock():
-        return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    collected: generating it takes seconds), with the editor's token: the schema is the desk's."""
+    with django_db_blocker.unblock(), requests_in_this_transaction():
+        return schemathesis.openapi.from_wsgi(
+            "/api/schema/", application, headers={"Authorization": f"Token {demo_desk['token']}"}
+        )
 
 
 def api_operations() -> list[tuple[str, str]]:
@@ -75,7 +86,8 @@ def api_operations() -> list[tuple[str, str]]:
     )
 
 
-def test_every_operation_of_the_schema_is_tried(live_schema):
+def test_every_operation_of_the_schema_is_tried(live_schema, db):
+    # `db`: run among the database tests, before the transactional ones empty the roles the schema's reader needs.
     operations = {(op.method.upper(), op.path) for op in (result.ok() for result in live_schema.get_all_operations())}
     assert operations == set(api_operations())
 
@@ -108,17 +120,32 @@ def test_every_operation_against_the_live_schema(method, path, live_schema, in_t
     call()
 
 
-def test_the_schema_and_docs_are_served(client, db):
-    schema_response = client.get("/api/schema/")
+def test_the_schema_and_docs_are_served_to_the_desk(client, api, viewer):
+    schema_response = api(viewer).get("/api/schema/")
     assert schema_response.status_code == 200
     assert b"/api/v1/claims/{id}/transitions/" in schema_response.content
+    client.force_login(viewer)
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
 
 
-def test_the_docs_page_loads_nothing_from_a_cdn(client):
+def test_the_schema_and_docs_are_not_public(client, api, outsider):
+    # As the README says: only the ClaimReview of a published fact-check is public.
+    anonymous = api(None).get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "not_authenticated")
+    assert api(outsider).get("/api/schema/").status_code == 403
+    docs = client.get("/api/docs/")
+    assert (docs.status_code, docs["Location"]) == (302, "/admin/login/?next=/api/docs/")
+    client.force_login(outsider)
+    assert client.get("/api/docs/").status_code == 403
+
+
+def test_the_docs_page_loads_nothing_from_a_cdn_and_runs_no_inline_script(client, viewer):
+    client.force_login(viewer)
     page = client.get("/api/docs/").content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
-    assert assets and all(asset.startswith("/static/") for asset in assets), assets
+    assert assets and all(asset.startswith("/static/") or asset.startswith("/api/docs/") for asset in assets), assets
     assert client.get(next(a for a in assets if a.endswith("swagger-ui-bundle.js"))).status_code == 200
+    # Every script is a file (the Content-Security-Policy allows no inline script).
+    assert all(re.search(r"\bsrc=", tag) for tag in re.findall(r"<script\b[^>]*>", page)), page
