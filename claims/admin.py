@@ -52,6 +52,9 @@ admin.site.site_title = _("factcheck")
 admin.site.index_title = _("The claim desk")
 # "View site": the newsroom's published fact-checks (the site's root is the API's and the admin's host, not a page).
 admin.site.site_url = reverse_lazy("factchecks:list")  # type: ignore[assignment]
+# The desk has a handful of pages, all on the home page: the claim list gets the screen's width instead (at 1,366 px
+# the sidebar pushed the assignee and the date off screen).
+admin.site.enable_nav_sidebar = False
 
 # The button each move gets on the claim's page, named for what the person does.
 MOVE_LABELS = {
@@ -321,7 +324,7 @@ class ClaimAdmin(DeskHistoryAdmin):
         "flag_badges",
         "language",
         "assignee",
-        "updated_at",
+        "updated",
     ]
     list_filter = ["status", "rating", OpenFlagFilter, "language", "assignee"]
     search_fields = ["text", "claimant"]
@@ -363,6 +366,10 @@ class ClaimAdmin(DeskHistoryAdmin):
     @admin.display(description=_("rating"), ordering="rating__order")
     def rating_badge(self, claim: Claim) -> str:
         return badge(claim.rating.label, claim.rating.colour) if claim.rating else "-"
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, claim: Claim) -> str:
+        return when(claim.updated_at)
 
     @admin.display(description=_("open flags"))
     def flag_badges(self, claim: Claim) -> str:

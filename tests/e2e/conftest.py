@@ -62,6 +62,8 @@ def browser() -> Iterator[Callable[[str], webdriver.Chrome]]:
             options.add_argument(flag)
         # --lang alone does not set Accept-Language in headless mode; the profile preference does.
         options.add_experimental_option("prefs", {"intl.accept_languages": language})
+        # The console, where Chromium reports what the Content-Security-Policy blocked (csp_violations()).
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
         driver.set_page_load_timeout(30)
         drivers.append(driver)

@@ -14,12 +14,16 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim, ClaimStatus, Flag, FlagKind
+from tests.factories import ClaimFactory, rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLAIM = "DeepSeek n’a dépensé que six millions de dollars pour entraîner son modèle."
 QUOTE = "Pour l’instant, aucune preuve n’a été présentée."
+SUMMARY = "Le chiffre ne couvre que la dernière phase d’entraînement, selon le rapport technique."
+CHANGED_SUMMARY = "Le chiffre ne couvre que la dernière phase d’entraînement (rapport technique, page 5)."
+CHANGE_NOTE = "Nous avons précisé la page du rapport technique."
 
 # Strings of the page's frame, which the French page must show in French and only in French.
 UI_STRINGS = ["Our verdict", "Evidence", "Live page", "Skip to the content", "All fact-checks", "Language"]
@@ -61,13 +65,23 @@ def log_out(driver: WebDriver) -> None:
     click_and_load(driver, driver.find_element(By.CSS_SELECTOR, "#logout-form [type=submit]"))
 
 
-def move(driver: WebDriver, to: ClaimStatus) -> None:
-    """Press a workflow button on the claim's admin page and wait for the desk's answer."""
+def press_move(driver: WebDriver, to: ClaimStatus) -> WebElement:
+    """Press a workflow button on the claim's admin page; the desk's answer, a message."""
     click_and_load(
         driver, driver.find_element(By.CSS_SELECTOR, f'.fc-moves button[name="workflow_move"][value="{to}"]')
     )
-    message = wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".messagelist li")))
+    return wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".messagelist li")))
+
+
+def move(driver: WebDriver, to: ClaimStatus) -> None:
+    """Press a workflow button and see the move made."""
+    message = press_move(driver, to)
     assert "success" in message.get_attribute("class"), message.text
+
+
+def csp_violations(driver: WebDriver) -> list[str]:
+    """What the Content-Security-Policy blocked since the last call, as Chromium's console reported it."""
+    return [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
 
 
 def claimreview_in(driver: WebDriver) -> dict:
@@ -76,7 +90,7 @@ def claimreview_in(driver: WebDriver) -> dict:
 
 
 def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
-    live_server, browser, researcher, editor, artifacts
+    live_server, browser, researcher, editor, second_editor, artifacts
 ):
     base = live_server.url
     desk = browser("en")
@@ -102,14 +116,48 @@ def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
     desk.save_screenshot(str(artifacts / "01-researcher-sent-to-review.png"))
     log_out(desk)
 
-    # An editor vouches for the quote (nothing fetches the page in this test) and publishes.
+    # An editor vouches for the quote (nothing fetches the page in this test), sharpens the summary and presses
+    # Publish in the same go: four-eyes refuses, since the verdict readers would see was changed by the one who
+    # would publish it; what was typed is saved all the same.
     log_in(desk, base, editor.username)
     desk.get(f"{base}/admin/claims/claim/{claim_id}/change/")
     type_into(desk, "id_evidence-0-quote_override_reason", "Relu dans la version PDF du rapport.")
-    click_and_load(desk, desk.find_element(By.CSS_SELECTOR, 'input[name="_continue"]'))
+    type_into(desk, "id_summary", SUMMARY)
+    refusal = press_move(desk, ClaimStatus.PUBLISHED)
+    assert "error" in refusal.get_attribute("class")
+    assert refusal.text.startswith("Saved, but not moved:"), refusal.text
+    assert desk.find_element(By.ID, "id_summary").get_attribute("value") == SUMMARY
+    assert desk.find_element(By.ID, "id_evidence-0-quote_override_reason").get_attribute("value")
+    # Nor is Publish offered to this editor any more.
+    assert not desk.find_elements(By.CSS_SELECTOR, f'.fc-moves button[value="{ClaimStatus.PUBLISHED}"]')
+    desk.save_screenshot(str(artifacts / "02-editor-refused-self-publish.png"))
+    assert Claim.objects.get(pk=claim_id).status == ClaimStatus.IN_REVIEW
+    log_out(desk)
+
+    # A second editor reads the preview of the public page, then publishes.
+    log_in(desk, base, second_editor.username)
+    desk.get(f"{base}/admin/claims/claim/{claim_id}/change/")
+    click_and_load(desk, desk.find_element(By.CSS_SELECTOR, '.object-tools a[href$="/preview/"]'))
+    assert desk.find_element(By.ID, "preview-notice-title").text == "Preview"
+    assert desk.find_element(By.CSS_SELECTOR, ".summary").text == SUMMARY
+    desk.back()
+    wait(desk).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".fc-moves")))
     move(desk, ClaimStatus.PUBLISHED)
-    desk.save_screenshot(str(artifacts / "02-editor-published.png"))
+    desk.save_screenshot(str(artifacts / "03-second-editor-published.png"))
     assert Claim.objects.get(pk=claim_id).status == ClaimStatus.PUBLISHED
+
+    # A change readers will see, made once published: refused without a note for them (what was typed stays on the
+    # form), then made with one, and listed on the public page with its date.
+    type_into(desk, "id_summary", CHANGED_SUMMARY)
+    click_and_load(desk, desk.find_element(By.CSS_SELECTOR, 'input[name="_continue"]'))
+    assert desk.find_element(By.CSS_SELECTOR, ".errornote").is_displayed()
+    assert desk.find_element(By.ID, "id_summary").get_attribute("value") == CHANGED_SUMMARY
+    Select(desk.find_element(By.ID, "id_change_kind")).select_by_value("clarification")
+    type_into(desk, "id_change_note", CHANGE_NOTE)
+    click_and_load(desk, desk.find_element(By.CSS_SELECTOR, 'input[name="_continue"]'))
+    assert "success" in desk.find_element(By.CSS_SELECTOR, ".messagelist li").get_attribute("class")
+    assert Claim.objects.get(pk=claim_id).summary == CHANGED_SUMMARY
+    assert not csp_violations(desk)
 
     # Readers in English: the short address leads to the fact-check, with its ClaimReview.
     reader = browser("en")
@@ -120,12 +168,15 @@ def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
     assert reader.find_element(By.CSS_SELECTOR, "article.factcheck h1").text.strip('“”"') == CLAIM
     assert reader.find_element(By.CSS_SELECTOR, ".verdict").text == "False"
     assert QUOTE in reader.find_element(By.CSS_SELECTOR, ".evidence blockquote").text
+    changes = reader.find_element(By.CSS_SELECTOR, ".changes").text
+    assert "Clarification" in changes and CHANGE_NOTE in changes
     review = claimreview_in(reader)
     assert review["@type"] == "ClaimReview"
     assert review["claimReviewed"] == CLAIM
     assert review["reviewRating"]["alternateName"] == "Faux"
     assert review["itemReviewed"]["author"]["name"] == "Un commentateur sur X"
-    reader.save_screenshot(str(artifacts / "03-factcheck-en.png"))
+    assert review["dateModified"] > review["datePublished"]
+    reader.save_screenshot(str(artifacts / "04-factcheck-en.png"))
 
     # The language switcher turns the page French.
     Select(reader.find_element(By.ID, "language-switcher")).select_by_value("fr")
@@ -149,8 +200,54 @@ def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
             assert translation.gettext(english) in all_text, english
             assert english not in all_text, english
     assert claimreview_in(french_reader)["claimReviewed"] == CLAIM
-    french_reader.save_screenshot(str(artifacts / "04-factcheck-fr.png"))
+    french_reader.save_screenshot(str(artifacts / "05-factcheck-fr.png"))
 
     # And the list shows it.
     french_reader.get(f"{base}/factchecks/")
     assert CLAIM in wait(french_reader).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".factcheck-list"))).text
+    # Nothing any page needed was blocked by the Content-Security-Policy.
+    for driver in (desk, reader, french_reader):
+        assert not csp_violations(driver)
+
+
+@pytest.mark.parametrize("width", [1366, 1400])
+def test_the_claim_list_fits_a_laptop_screen(live_server, browser, editor, artifacts, width):
+    """Each claim on a line or two, the assignee and the date in sight: no sideways scrolling at 1,366 px."""
+    for n in range(12):
+        claim = ClaimFactory(
+            text=f"{CLAIM} Selon plusieurs observateurs, le chiffre avancé ne couvre qu’une partie du coût ({n}).",
+            claimant="Un commentateur très suivi sur les réseaux sociaux",
+            assignee=editor,
+            rating=rating("mixed"),
+        )
+        for kind in (FlagKind.UNPROVEN, FlagKind.QUOTE_MISSING, FlagKind.SOURCE_CHANGED):
+            Flag.objects.create(claim=claim, kind=kind)
+    desk = browser("fr")
+    desk.set_window_size(width, 900)
+    log_in(desk, live_server.url, editor.username)
+    desk.get(f"{live_server.url}/admin/claims/claim/")
+    table = wait(desk).until(EC.presence_of_element_located((By.ID, "result_list")))
+    desk.save_screenshot(str(artifacts / f"06-claim-list-{width}.png"))
+
+    layout = desk.execute_script(
+        """
+        const results = document.querySelector('#changelist .results');
+        const link = document.querySelector('#result_list .field-short_text a');
+        const assignee = document.querySelector('#result_list td.field-assignee');
+        const updated = document.querySelector('#result_list td.field-updated');
+        return {
+            overflow: results.scrollWidth - results.clientWidth,
+            textLines: new Set([...link.getClientRects()].map(r => Math.round(r.top))).size,
+            columns: [...document.querySelectorAll('#result_list tbody tr:first-child > *')].map(
+                c => c.className + ':' + Math.round(c.getBoundingClientRect().width)),
+            assigneeRight: assignee.getBoundingClientRect().right,
+            updatedRight: updated.getBoundingClientRect().right,
+            viewport: document.documentElement.clientWidth,
+        };
+        """
+    )
+    assert layout["overflow"] <= 0, layout
+    assert layout["textLines"] <= 3, layout
+    assert layout["updatedRight"] <= layout["viewport"] and layout["assigneeRight"] <= layout["viewport"], layout
+    assert "Unproven" not in table.text  # the French desk's list: its flags in French
+    assert not csp_violations(desk)
