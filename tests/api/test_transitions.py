@@ -149,3 +149,22 @@ def test_a_long_comment_and_a_long_note_for_readers_are_kept_whole(api, editor, 
     for claim, text in [(rejected, comment), (published, note)]:
         history = api(editor).get(f"/api/v1/claims/{claim.pk}/history/").json()
         assert text.strip() in [entry["comment"] for entry in history["results"] if entry["kind"] == "claim"]
+
+
+def test_an_editor_who_rewrote_the_verdict_over_the_api_cannot_publish_it_alone(api, researcher, editor, make_claim):
+    # As seen from outside: sent to review by a researcher, rewritten and re-rated by editor A, published by A: 200.
+    claim = make_claim(S.IN_REVIEW)
+    client = api(editor)
+    edited = client.patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"summary": "Réécrit par l’éditeur.", "rating": "mostly-false", "text": "DeepSeek a triché."},
+        format="json",
+    )
+    assert edited.status_code == 200, edited.json()
+
+    published = client.post(f"/api/v1/claims/{claim.pk}/transitions/", {"to": "published"}, format="json")
+
+    assert published.status_code == 409
+    assert published.json()["code"] == "four_eyes"
+    claim.refresh_from_db()
+    assert claim.status == S.IN_REVIEW
