@@ -15,10 +15,8 @@ the in-process CPU breakdown, the sweeps (run.py runs them in that order), and t
 from __future__ import annotations
 
 import argparse
-import hashlib
 import ipaddress
 import os
-import subprocess
 import sys
 import time
 from contextlib import ExitStack
@@ -28,7 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file (python bench/bench_fetch.py) as well as a module
     sys.path.insert(0, str(ROOT))
 
-from bench.common import LOOPBACK, database_from_env, django_migrate, require_loopback, section_publish  # noqa: E402
+from bench.common import (  # noqa: E402
+    LOOPBACK,
+    code_version,
+    database_from_env,
+    django_migrate,
+    require_loopback,
+    section_publish,
+)
 from bench.fetch import log  # noqa: E402
 from bench.fetch.pageserver import PageServer  # noqa: E402
 from harness.celery_worker import ThrowawayRedis  # noqa: E402
@@ -70,7 +75,7 @@ def arguments() -> argparse.Namespace:
 def main() -> int:
     args = arguments()
     began = time.monotonic()
-    code = code_version()
+    code = code_version(MEASURED_FILES)
     name = database_from_env("bench-fetch", log=log)
     with ExitStack() as cleanup:
         redis = ThrowawayRedis()
@@ -107,25 +112,6 @@ def fetch_networks_check() -> None:
         allowed = ipaddress.ip_network(network, strict=False)
         if not isinstance(allowed, ipaddress.IPv4Network) or not allowed.subnet_of(LOOPBACK):
             raise SystemExit(f"FACTCHECK_FETCH_ALLOW_NETWORKS allows {network}: the bench only allows loopback")
-
-
-def code_version() -> str:
-    """The commit, and the working tree's state of the files the benchmark exercises, as the run starts."""
-    try:
-        commit = (
-            subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=30
-            ).stdout.strip()
-            or "unknown"
-        )
-    except (OSError, subprocess.SubprocessError):
-        commit = "unknown"
-    digests = []
-    for name in MEASURED_FILES:
-        path = ROOT / name
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "missing"
-        digests.append(f"`{name}` {digest}")
-    return f"commit {commit} plus the working tree at the start of the run (sha256: {', '.join(digests)})"
 
 
 if __name__ == "__main__":
