@@ -10,7 +10,19 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind, QuoteStatus, Source, SourceState, Stance
+from claims.alerts.events import events_record_flags
+from claims.models import (
+    Claim,
+    ClaimStatus,
+    EventType,
+    Evidence,
+    Flag,
+    FlagKind,
+    QuoteStatus,
+    Source,
+    SourceState,
+    Stance,
+)
 
 
 def _evidence(**conditions: object) -> Exists:
@@ -53,10 +65,14 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
         # A claim whose flag is already open is skipped by the unique index (flag_one_open_per_kind), not by a
         # join on the flags: the flags table grows within this very transaction, past what the planner knows.
         # In id order: two sweeps at once take the index's locks in the same order and never deadlock.
-        raised += _insert_flags(holding.order_by("id").values_list("id", flat=True), kind=kind, now=now)
-        cleared += (
-            open_flags.filter(kind=kind).exclude(Exists(holding.filter(pk=OuterRef("claim_id")))).update(cleared_at=now)
+        raised_ids = _insert_flags(holding.order_by("id").values_list("id", flat=True), kind=kind, now=now)
+        cleared_ids = _clear_flags(
+            open_flags.filter(kind=kind).exclude(Exists(holding.filter(pk=OuterRef("claim_id")))), now=now
         )
+        # Told to people and machines (claims.alerts), in this transaction: a sweep rolled back tells nothing.
+        events_record_flags(type=EventType.FLAG_RAISED, flag_ids=raised_ids, at=now)
+        events_record_flags(type=EventType.FLAG_CLEARED, flag_ids=cleared_ids, at=now)
+        raised, cleared = raised + len(raised_ids), cleared + len(cleared_ids)
     return {"raised": raised, "cleared": cleared}
 
 
@@ -85,15 +101,32 @@ def flags_sweep_checked(*, now: datetime | None = None) -> dict[str, int]:
         raise
 
 
-def _insert_flags(claims: QuerySet[Claim, int], *, kind: FlagKind, now: datetime) -> int:
-    """INSERT … SELECT: the new flags are written by the database, however many claims need one."""
+def _insert_flags(claims: QuerySet[Claim, int], *, kind: FlagKind, now: datetime) -> list[int]:
+    """INSERT … SELECT: the new flags are written by the database, however many claims need one; their ids."""
     select_sql, params = claims.query.sql_with_params()
     table = Flag._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (claim_id, kind, details, raised_at) "  # noqa: S608 - names are ours, values are bound
             # SQLite needs the WHERE to tell the upsert's ON from a join's.
-            f"SELECT due.id, %s, %s, %s FROM ({select_sql}) AS due WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            f"SELECT due.id, %s, %s, %s FROM ({select_sql}) AS due WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING id",
             [kind.value, "{}", now, *params],
         )
-        return int(cursor.rowcount)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _clear_flags(flags: QuerySet[Flag], *, now: datetime) -> list[int]:
+    """UPDATE … WHERE id IN (SELECT …): the flags are cleared by the database, however many; their ids.
+
+    The open-flag condition is checked again by the UPDATE itself: a flag another sweep cleared meanwhile is not
+    cleared, nor told of, twice.
+    """
+    select_sql, params = flags.values("id").query.sql_with_params()
+    table = Flag._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET cleared_at = %s WHERE cleared_at IS NULL "  # noqa: S608 - names are ours, values are bound
+            f"AND id IN (SELECT due.id FROM ({select_sql}) AS due) RETURNING id",
+            [now, *params],
+        )
+        return [row[0] for row in cursor.fetchall()]

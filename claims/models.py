@@ -505,3 +505,56 @@ class Flag(models.Model):
     def reason(self) -> str:
         """Why it is raised, in the active language."""
         return flag_reason_text(self.kind, self.details)
+
+
+class EventType(models.TextChoices):
+    """What the desk tells people and machines about (PRODUCT.md, Alerts); webhooks receive the value as `type`."""
+
+    CLAIM_PUBLISHED = "claim.published", _("Fact-check published")
+    CLAIM_REOPENED = "claim.reopened", _("Fact-check reopened for a correction")
+    # Published again after a reopening, or a change made while published, with a note for readers.
+    CLAIM_CORRECTED = "claim.corrected", _("Fact-check corrected")
+    FLAG_RAISED = "flag.raised", _("Flag raised")
+    FLAG_CLEARED = "flag.cleared", _("Flag cleared")
+    EVIDENCE_RECOVERED = "evidence.recovered", _("Evidence recovered")
+
+
+class Event(models.Model):
+    """Something that happened to a claim that people and machines are told of: an outbox row.
+
+    Written in the transaction that made it happen (nothing for a change rolled back, nothing lost once it is
+    committed), delivered afterwards by the alerts' tasks. Never edited, but for `planned_at`.
+    """
+
+    type = models.CharField(_("event"), max_length=30, choices=EventType.choices)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events")
+    # The claim's status when it happened: what a webhook tells, even if the claim has moved on since.
+    claim_status = models.CharField(_("claim's status"), max_length=20, choices=ClaimStatus.choices)
+    flag = models.ForeignKey(
+        Flag, verbose_name=_("flag"), on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    # When its deliveries (webhooks, mail) were planned; empty while that is still to do.
+    planned_at = models.DateTimeField(_("deliveries planned at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=EventType.values), name="event_type_valid"),
+            models.CheckConstraint(
+                condition=Q(flag__isnull=False) | ~Q(type__in=[EventType.FLAG_RAISED, EventType.FLAG_CLEARED]),
+                name="event_flag_has_flag",
+            ),
+        ]
+        # The planner's work list: the events whose deliveries are not planned yet, a handful among them all.
+        indexes = [models.Index(fields=["id"], condition=Q(planned_at__isnull=True), name="event_unplanned_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.claim_id} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def webhook_id(self) -> str:
+        """The id receivers drop repeats by (Standard Webhooks' `webhook-id`): the same for every try."""
+        return f"evt_{self.pk}"

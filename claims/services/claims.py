@@ -12,8 +12,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from claims import rules
+from claims.alerts.events import event_record
 from claims.errors import InvalidInput, StaleVersion
-from claims.models import ChangeKind, Claim, ClaimStatus, PublishedChange
+from claims.models import ChangeKind, Claim, ClaimStatus, EventType, PublishedChange
 
 # The fields a person edits; status, version and dates belong to the services.
 EDITABLE_FIELDS = frozenset(
@@ -118,7 +119,8 @@ def claim_update(
         claim.tags.set(list(tags or ()))
     public = [name for name in changed if name in rules.PUBLIC_FIELDS]
     if claim.status == ClaimStatus.PUBLISHED and public:
-        PublishedChange.objects.create(claim=claim, kind=change_kind, note=change_note, fields=public, by=by)
+        change = PublishedChange.objects.create(claim=claim, kind=change_kind, note=change_note, fields=public, by=by)
+        event_record(type=EventType.CLAIM_CORRECTED, claim=claim, at=change.at)
     return claim
 
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import rules
+from claims.alerts.events import event_record
 from claims.errors import InvalidInput
-from claims.models import Claim, ClaimStatus, Evidence, Transition
+from claims.models import Claim, ClaimStatus, EventType, Evidence, Transition
 from claims.services.claims import claim_lock
 
 
@@ -40,7 +41,10 @@ def claim_transition(
     claim.status = to
     claim.version += 1
     fields = ["status", "version", "updated_at"]
+    event = _EVENTS.get((frm, to))
     if to == ClaimStatus.PUBLISHED:
+        # Published again after a reopening: a correction readers are told of.
+        event = EventType.CLAIM_CORRECTED if claim.first_published_at else EventType.CLAIM_PUBLISHED
         claim.published_at = now
         claim.first_published_at = claim.first_published_at or now
         fields += ["published_at", "first_published_at"]
@@ -52,4 +56,10 @@ def claim_transition(
         # the public page shows it, with its copies, until the correction is published (claims.public.selectors).
         Evidence.history.bulk_history_create(list(claim.evidence.all()), update=True, default_user=by, default_date=now)
     Transition.objects.create(claim=claim, from_status=frm, to_status=to, by=by, at=now, comment=comment)
+    if event is not None:
+        event_record(type=event, claim=claim, at=now)
     return claim
+
+
+# The moves that people and machines are told of (claims.alerts), besides publishing.
+_EVENTS = {rules.REOPEN: EventType.CLAIM_REOPENED}

@@ -1,0 +1,44 @@
+"""The outbox: each event is written in the transaction that makes it happen (PRODUCT.md, Alerts).
+
+A change rolled back takes its events with it; a committed one has them, for the delivery tasks to find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from claims.models import Claim, Event, EventType, Flag
+
+# Flags per statement when the sweep records its events: far below the databases' limits on bound parameters.
+FLAGS_PER_STATEMENT = 5_000
+
+
+def event_record(*, type: EventType, claim: Claim, at: datetime | None = None) -> Event:
+    """One event about a claim, in the caller's transaction, with the claim's status as it stands."""
+    return Event.objects.create(type=type, claim=claim, claim_status=claim.status, occurred_at=at or timezone.now())
+
+
+def events_record_flags(*, type: EventType, flag_ids: Sequence[int], at: datetime) -> int:
+    """One event per flag raised or cleared, written by the database however many there are (INSERT … SELECT).
+
+    The flags sweep calls this with the ids its own statements returned, in its transaction. Returns how many
+    events were written.
+    """
+    events, flags, claims = Event._meta.db_table, Flag._meta.db_table, Claim._meta.db_table
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(flag_ids), FLAGS_PER_STATEMENT):
+            chunk = list(flag_ids[start : start + FLAGS_PER_STATEMENT])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {events} (type, occurred_at, claim_id, claim_status, flag_id, planned_at) "  # noqa: S608 - names are ours, values are bound
+                f"SELECT %s, %s, flag.claim_id, claim.status, flag.id, NULL FROM {flags} AS flag "
+                f"JOIN {claims} AS claim ON claim.id = flag.claim_id WHERE flag.id IN ({marks}) ORDER BY flag.id",
+                [type.value, at, *chunk],
+            )
+            written += cursor.rowcount
+    return written
