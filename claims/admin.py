@@ -486,6 +486,9 @@ class ClaimAdmin(DeskHistoryAdmin):
         # Tags were saved by the service; evidence goes through save_formset.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        # Evidence saved here moved the claim's version on: the workflow button pressed with it (response_change)
+        # moves this very version, and only a change by someone else since then is refused as stale.
+        form.instance.refresh_from_db(fields=["version"])
 
     def save_formset(self, request: HttpRequest, form: ClaimForm, formset: Any, change: bool) -> None:
         # What the admin's change message reads.

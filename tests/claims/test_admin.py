@@ -251,6 +251,32 @@ def test_an_editor_takes_a_claim_from_draft_to_published(client, editor, second_
     assert claim.status == S.PUBLISHED
 
 
+@pytest.mark.parametrize("typed", ["a new piece of evidence", "a vouching for the quote", "a changed quote"])
+def test_a_move_pressed_with_evidence_typed_in_the_same_go_is_made(client, researcher, editor, second_editor, typed):
+    """Cite, then send to review; vouch, then publish: one click each, not a false "someone else changed it"."""
+    if typed == "a new piece of evidence":
+        claim = claim_at(S.RESEARCHING)
+        Evidence.objects.filter(claim=claim).update(stance=Stance.CONTEXT)
+        user, to = researcher, S.IN_REVIEW
+        fields = {"evidence-1-url": "https://example.org/rapport", "evidence-1-stance": Stance.REFUTES}
+    else:
+        claim = claim_at(S.IN_REVIEW)
+        Evidence.objects.filter(claim=claim).update(quote_status=QuoteStatus.MISSING)
+        user, to = second_editor, S.PUBLISHED
+        fields = (
+            {"evidence-0-quote_override_reason": "Relu dans la version PDF du rapport."}
+            if typed == "a vouching for the quote"
+            else {"evidence-0-quote": "aucune preuve publiée", "evidence-0-quote_override_reason": "Lu dans le PDF."}
+        )
+
+    response = transition(login(client, user), claim, to, **fields)
+
+    said = " ".join(messages_of(response))
+    assert "is now" in said, said
+    claim.refresh_from_db()
+    assert claim.status == to
+
+
 def test_a_refused_move_keeps_what_was_typed(client, researcher):
     """Pick a verdict, type a summary, click "Send to review" before citing evidence: the verdict and the summary
     are saved, and the move is refused with its reason."""

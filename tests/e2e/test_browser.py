@@ -125,7 +125,10 @@ def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
     type_into(desk, "id_summary", SUMMARY)
     refusal = press_move(desk, ClaimStatus.PUBLISHED)
     assert "error" in refusal.get_attribute("class")
-    assert refusal.text.startswith("Saved, but not moved:"), refusal.text
+    assert refusal.text.startswith("Saved, but not moved: You changed this claim's rating, summary or text"), (
+        refusal.text
+    )
+    assert "(four-eyes rule)" in refusal.text
     assert desk.find_element(By.ID, "id_summary").get_attribute("value") == SUMMARY
     assert desk.find_element(By.ID, "id_evidence-0-quote_override_reason").get_attribute("value")
     # Nor is Publish offered to this editor any more.
@@ -205,6 +208,10 @@ def test_a_claim_goes_from_the_admin_to_a_public_page_in_french_and_english(
     # And the list shows it.
     french_reader.get(f"{base}/factchecks/")
     assert CLAIM in wait(french_reader).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".factcheck-list"))).text
+    # The API's docs, signed in: Swagger UI draws the operations.
+    desk.get(f"{base}/api/docs/")
+    wait(desk).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".opblock")))
+    assert "/api/v1/claims/" in desk.find_element(By.ID, "swagger-ui").text
     # Nothing any page needed was blocked by the Content-Security-Policy.
     for driver in (desk, reader, french_reader):
         assert not csp_violations(driver)
