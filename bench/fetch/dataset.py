@@ -10,11 +10,19 @@ from django.utils import timezone
 
 from bench import pages
 from bench.fetch.pageserver import PageSet
-from claims.models import Check, Claim, ClaimStatus, Evidence, Flag, Snapshot, Source, Stance
+from claims.models import Check, Claim, ClaimStatus, Event, Evidence, Flag, Snapshot, Source, Stance
 
 
 def claim_tables() -> list[str]:
-    return [m._meta.db_table for m in (Flag, Check, Evidence, Snapshot, Source, Claim)]
+    return [m._meta.db_table for m in (Event, Flag, Check, Evidence, Snapshot, Source, Claim)]
+
+
+def flags_empty() -> None:
+    """No flag raised yet, nor any event told of one: a sweep's phase starts from nothing."""
+    with connection.cursor() as cursor:
+        # Inside a transaction (tests/test_bench_seed.py), foreign keys' checks still pending would refuse the TRUNCATE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {Event._meta.db_table}, {Flag._meta.db_table} RESTART IDENTITY")
 
 
 def tables_empty() -> None:

@@ -13,7 +13,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.fetch import log
-from bench.fetch.dataset import tables_empty
+from bench.fetch.dataset import flags_empty, tables_empty
 from claims.flags import flags_sweep
 from claims.models import Flag, FlagKind
 
@@ -79,8 +79,7 @@ def _sweep_size(size: int, timeout: int) -> SweepRun:
     run = SweepRun(size)
     log(f"flags sweep: seeding up to {size:,} claims")
     t = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE claims_flag RESTART IDENTITY")
+    flags_empty()
     run.claims, run.evidence, run.sources = sweep_seed(size)
     run.seed_seconds = time.monotonic() - t
     run.plans = sweep_explain()
@@ -93,7 +92,7 @@ def _sweep_size(size: int, timeout: int) -> SweepRun:
 def _sweep_phase(phase: str, timeout: int) -> SweepPhase:
     with connection.cursor() as cursor:
         if phase == "hinted":
-            cursor.execute("TRUNCATE claims_flag RESTART IDENTITY")
+            flags_empty()
             cursor.execute("SET enable_nestloop = off")
             cursor.execute(f"SET work_mem = '{HINTED_WORK_MEM}'")
         # Bounded: a statement running longer than this is cancelled (and the sweep rolled back).
