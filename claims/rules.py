@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext
 
-from claims.errors import NotAllowed, RuleViolation
+from claims.errors import InvalidInput, NotAllowed, RuleViolation
 from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance
 
 # Whoever asks: a desk member, or someone not signed in.
@@ -297,10 +297,8 @@ def check_move(claim: Claim, to: ClaimStatus, by: AnyUser, comment: str) -> None
 def check_published_change(claim: Claim, changed: Iterable[str], *, note: str) -> None:
     """A published fact-check changes only in the open: its verdict through a reopening, what else readers see with
     a note for them; what only the desk sees (tags, assignee) freely."""
-    if claim.status != ClaimStatus.PUBLISHED:
-        return
-    changed = set(changed)
-    if changed & VERDICT_FIELDS:
+    changed, published = set(changed), claim.status == ClaimStatus.PUBLISHED
+    if published and changed & VERDICT_FIELDS:
         raise RuleViolation(
             "reopen_to_change_verdict",
             gettext(
@@ -308,7 +306,18 @@ def check_published_change(claim: Claim, changed: Iterable[str], *, note: str) -
                 "and publish it again."
             ),
         )
-    if changed & PUBLIC_FIELDS and not note.strip():
+    seen_by_readers = published and bool(changed & PUBLIC_FIELDS)
+    if note.strip() and not seen_by_readers:
+        # Said rather than dropped: the note would be shown nowhere.
+        raise InvalidInput(
+            "change_note_without_change",
+            gettext(
+                "This change is not one readers see, so its note would be shown nowhere: leave the note empty, or "
+                "change what readers see of the published fact-check."
+            ),
+            errors={"change_note": [gettext("Nothing readers see has changed.")]},
+        )
+    if seen_by_readers and not note.strip():
         raise RuleViolation(
             "change_note_required",
             gettext(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Event, EventType, Flag
 
-# Flags per statement when the sweep records its events: far below the databases' limits on bound parameters.
+# Flags per statement where ids go one parameter each (SQLite, `make run`): below its limit on bound parameters.
 FLAGS_PER_STATEMENT = 5_000
 
 
@@ -28,17 +28,22 @@ def events_record_flags(*, type: EventType, flag_ids: Sequence[int], at: datetim
     The flags sweep calls this with the ids its own statements returned, in its transaction. Returns how many
     events were written.
     """
+    if not flag_ids:
+        return 0
     events, flags, claims = Event._meta.db_table, Flag._meta.db_table, Claim._meta.db_table
+    insert = (
+        f"INSERT INTO {events} (type, occurred_at, claim_id, claim_status, flag_id, planned_at) "  # noqa: S608 - names are ours, values are bound
+        f"SELECT %s, %s, flag.claim_id, claim.status, flag.id, NULL FROM {flags} AS flag "
+        f"JOIN {claims} AS claim ON claim.id = flag.claim_id WHERE "
+    )
     written = 0
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement, the ids as one array: 585,000 flags in a few seconds rather than 120 statements.
+            cursor.execute(insert + "flag.id = ANY(%s)", [type.value, at, list(flag_ids)])
+            return int(cursor.rowcount)
         for start in range(0, len(flag_ids), FLAGS_PER_STATEMENT):
             chunk = list(flag_ids[start : start + FLAGS_PER_STATEMENT])
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {events} (type, occurred_at, claim_id, claim_status, flag_id, planned_at) "  # noqa: S608 - names are ours, values are bound
-                f"SELECT %s, %s, flag.claim_id, claim.status, flag.id, NULL FROM {flags} AS flag "
-                f"JOIN {claims} AS claim ON claim.id = flag.claim_id WHERE flag.id IN ({marks}) ORDER BY flag.id",
-                [type.value, at, *chunk],
-            )
+            cursor.execute(insert + f"flag.id IN ({', '.join(['%s'] * len(chunk))})", [type.value, at, *chunk])
             written += cursor.rowcount
     return written

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -264,7 +265,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 # Throttle counters live in the cache: Redis in production (production.py), memory elsewhere.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# For a cache on Redis (production: the API's throttles): a Redis that stops answering, rather than refusing, must
+# not hold each API call for the system's TCP timeout; after these seconds the API answers 503.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 # The public fact-check pages' address, used in ClaimReview `url`.
 FACTCHECK_SITE_URL = env("FACTCHECK_SITE_URL", default="http://127.0.0.1:8000")
 # The newsroom named as the ClaimReview's author.

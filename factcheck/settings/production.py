@@ -1,7 +1,7 @@
 """Production: everything from the environment, HTTPS behind a TLS-terminating proxy."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, REST_FRAMEWORK, env
+from .base import REDIS_CACHE_OPTIONS, REDIS_URL, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -31,4 +31,10 @@ STORAGES = {
 }
 
 # Throttle counters shared by every gunicorn worker.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": REDIS_CACHE_OPTIONS,
+    }
+}

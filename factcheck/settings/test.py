@@ -1,7 +1,7 @@
 """The test suite: PostgreSQL and Redis on the standard local ports unless DATABASE_URL / REDIS_URL say otherwise."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_CACHE_OPTIONS, env
 
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
@@ -16,6 +16,7 @@ CACHES = {"default": env.cache_url_config(env.str("DJANGO_CACHE_URL", default=""
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # Django's own client, as in production, even where django-redis happens to be installed.
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    CACHES["default"]["OPTIONS"] = REDIS_CACHE_OPTIONS
 
 # Fast hashing: the suite creates many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

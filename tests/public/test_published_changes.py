@@ -37,6 +37,19 @@ def test_a_change_readers_would_see_without_a_note_is_refused(published, api, ed
     assert "Un nouveau résumé, en silence." not in page and "Aucune preuve publiée." in page
 
 
+@pytest.mark.parametrize("where", ["a change readers do not see", "a claim not published"])
+def test_a_note_for_readers_with_nothing_for_them_to_read_is_refused_not_dropped(published, api, editor, where):
+    claim = published if where == "a change readers do not see" else claim_at(S.RESEARCHING)
+    body = {"tags": ["ia"], "change_kind": "clarification", "change_note": "Nous avons ajouté un mot-clé."}
+
+    response = patch(api, editor, claim, body)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "change_note_without_change"
+    assert list(response.json()["errors"]) == ["change_note"]
+    assert list(claim.tags.names()) == [] and not claim.published_changes.exists()
+
+
 def test_a_published_verdict_is_changed_only_by_a_correction(published, api, editor):
     response = patch(
         api, editor, published, {"rating": "true", "change_kind": "correction", "change_note": "Finalement vrai."}
