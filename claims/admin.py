@@ -611,7 +611,31 @@ class RatingAdmin(DeskHistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Rating | None = None) -> list[str]:
         # Other code and API clients know a rating by its slug.
-        return ["slug"] if obj else []
+        readonly = ["slug"] if obj else []
+        if rules.rating_fixed_by_publication(obj):
+            readonly += rules.RATING_VERDICT_FIELDS
+        return readonly
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Rating | None = None,
+    ) -> TemplateResponse:
+        if rules.rating_fixed_by_publication(obj):
+            self.message_user(
+                request,
+                _(
+                    "Published fact-checks give this verdict: its labels and ClaimReview value stay as readers "
+                    "read them. Add a new step to the scale instead."
+                ),
+                messages.INFO,
+            )
+        response: TemplateResponse = super().render_change_form(request, context, add, change, form_url, obj)
+        return response
 
     def has_delete_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
         return rules.can_delete_rating(request.user, obj)

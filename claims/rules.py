@@ -384,6 +384,16 @@ def check_may_request_check(user: AnyUser) -> None:
         raise _denied(gettext("Your role cannot ask for a source to be checked again."))
 
 
+# What a verdict says to readers and robots (the badge's words, ClaimReview's value): fixed once a published
+# fact-check gives it, since changing them would change that verdict with no correction readers can see.
+RATING_VERDICT_FIELDS = ("label_en", "label_fr", "claimreview_value")
+
+
+def rating_fixed_by_publication(rating: Rating | None) -> bool:
+    """A step of the scale that a fact-check was published with: what it says is now part of that verdict."""
+    return rating is not None and rating.claims.filter(first_published_at__isnull=False).exists()
+
+
 def can_delete_rating(user: AnyUser, rating: Rating | None) -> bool:
     """Editors delete a step of the scale that no claim uses, except `unproven`, which the workflow's rules name."""
     if rating is not None and (rating.slug == Rating.UNPROVEN or rating.claims.exists()):

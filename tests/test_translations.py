@@ -62,3 +62,33 @@ def test_the_french_catalog_is_what_django_uses():
 
     with translation.override("fr"):
         assert translation.gettext("Send to review") != "Send to review"
+
+
+def test_every_reason_a_check_or_a_flag_gives_reads_in_french():
+    # Reasons are stored as codes and said in the reader's language when shown (claims/reasons.py): each needs its
+    # French, or a French editor reads English.
+    import re
+
+    from django.utils import translation
+
+    from claims.reasons import ADDRESS_KINDS, FLAG_REASONS, TEXTS, flag_reason_text, reason_text
+
+    def said(language: str, code: str) -> str:
+        params = {name: "x" for name in re.findall(r"%\((\w+)\)s", str(TEXTS[code]))}
+        with translation.override(language):
+            return reason_text(code, params)
+
+    untranslated = [code for code in TEXTS if code != "legacy" and said("fr", code) == said("en", code)]
+    for kind in FLAG_REASONS:
+        with translation.override("fr"):
+            french = flag_reason_text(kind, {})
+        with translation.override("en"):
+            if french == flag_reason_text(kind, {}):
+                untranslated.append(kind)
+    for kind, text in ADDRESS_KINDS.items():
+        with translation.override("fr"):
+            french = str(text)
+        with translation.override("en"):
+            if french == str(text):
+                untranslated.append(kind)
+    assert not untranslated, f"reasons without French: {untranslated}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import email.utils
+import errno
 import functools
 import http
 import ipaddress
@@ -127,15 +128,11 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
     except httpx.DecodingError:
         return trace.result("network_error", Reason("bad_compression"))
     except httpx.ConnectError as exc:
-        return trace.result(
-            "network_error", Reason("connect_failed", {"host": _host(trace.url), "detail": _cause(exc)})
-        )
+        return trace.result("network_error", _network_reason(exc, host=_host(trace.url), fallback="connect_failed"))
     except httpx.InvalidURL:
         return trace.result("blocked", Reason("invalid_address", {"url": trace.url}))
     except httpx.HTTPError as exc:
-        return trace.result(
-            "network_error", Reason("connection_failed", {"host": _host(trace.url), "detail": _cause(exc)})
-        )
+        return trace.result("network_error", _network_reason(exc, host=_host(trace.url), fallback="connection_failed"))
     except Exception:
         # A bug of ours, not the server's; the caller still gets a result it can store.
         logger.exception("Unexpected error while fetching %s", url)
@@ -684,11 +681,40 @@ def _host(url: str) -> str:
         return url
 
 
-def _cause(exc: BaseException) -> str:
-    """The innermost readable cause of a network error ("Connection refused", a TLS complaint...)."""
+# The network failures a reader can be told of in their language (claims.reasons), by the system's errno.
+ERRNO_REASONS = {
+    errno.ECONNREFUSED: "connection_refused",
+    errno.ECONNRESET: "connection_reset",
+    errno.EHOSTUNREACH: "host_unreachable",
+    errno.ENETUNREACH: "host_unreachable",
+}
+
+
+def _network_reason(exc: BaseException, *, host: str, fallback: str) -> Reason:
+    """Why the connection failed, as a code a reader's language can say; the system's own words only for the rare
+    failure without one (`fallback`, with them as `detail`)."""
+    inner = _innermost(exc)
+    if isinstance(inner, ssl.SSLCertVerificationError):
+        return Reason("certificate_invalid", {"host": host})
+    if isinstance(inner, ssl.SSLError):
+        return Reason("tls_failed", {"host": host})
+    code = ERRNO_REASONS.get(getattr(inner, "errno", None) or 0)
+    if code is None and isinstance(exc, httpx.RemoteProtocolError):
+        code = "server_disconnected"
+    if code is not None:
+        return Reason(code, {"host": host})
+    return Reason(fallback, {"host": host, "detail": _cause(inner)})
+
+
+def _innermost(exc: BaseException) -> BaseException:
     for _ in range(10):  # chains are short; the bound only guards against a cycle
         inner = exc.__cause__ or exc.__context__
         if inner is None:
             break
         exc = inner
+    return exc
+
+
+def _cause(exc: BaseException) -> str:
+    """The readable words of a network error ("Connection refused", a TLS complaint...)."""
     return getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc) or type(exc).__name__

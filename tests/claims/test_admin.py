@@ -417,6 +417,26 @@ def test_ratings_are_editable_by_editors_only(client, researcher, editor):
     assert (false.label_fr, false.colour, false.history.latest().history_user) == ("Archifaux", "#aa0000", editor)
 
 
+def test_what_a_published_verdict_says_cannot_be_relabelled(client, editor, make_claim):
+    # A published fact-check rated "false": renaming that step of the scale would change its verdict silently.
+    make_claim(S.PUBLISHED)
+    false, unused = rating("false"), rating("true")
+    login(client, editor)
+    url = reverse("admin:claims_rating_change", args=[false.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="label_en"' not in page and 'name="claimreview_value"' not in page
+    assert "Add a new step to the scale instead." in page
+
+    data = form_fields(page, "rating_form") | {"label_en": "Entirely true", "claimreview_value": 5, "colour": "#aa0000"}
+    assert client.post(url, data).status_code == 302
+    false.refresh_from_db()
+    assert (false.label_en, false.claimreview_value, false.colour) == ("False", 1, "#aa0000")
+
+    # A step no fact-check was published with is still the editors' to word.
+    unused_page = client.get(reverse("admin:claims_rating_change", args=[unused.pk])).content.decode()
+    assert 'name="label_en"' in unused_page
+
+
 def test_an_editor_deletes_a_draft_and_its_history_stays(client, editor):
     claim = ClaimFactory()
     response = login(client, editor).post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"})

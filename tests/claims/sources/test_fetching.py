@@ -228,7 +228,8 @@ def test_refused_connection_is_a_network_error(settings):
     result = fetch(f"http://127.0.0.1:{port}/")
 
     assert result.outcome == "network_error"
-    assert "refused" in result.error.lower()
+    assert (result.reason.code, result.reason.params) == ("connection_refused", {"host": "127.0.0.1"})
+    assert result.error == "127.0.0.1 refused the connection: no web server answers there."
 
 
 # --- Time -----------------------------------------------------------------------------------------
@@ -568,7 +569,8 @@ def test_https_checks_the_certificate_of_the_name(https_server, dns, connections
 
     # Self-signed, so not trusted: verification is on although the connection goes to an IP address.
     assert result.outcome == "network_error"
-    assert "certificate verify failed" in result.error
+    assert result.reason.code == "certificate_invalid"
+    assert result.error == "news.test presented a certificate that is not valid for it: the page was not read."
     assert https_server.server_names == ["news.test"]
     assert connections == ["127.0.0.1"]
 
