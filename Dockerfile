@@ -11,7 +11,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
 # collectstatic needs settings, not a real secret or database.
-RUN DJANGO_SETTINGS_MODULE=factcheck.settings.production DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build FACTCHECK_SITE_URL=http://build \
+RUN DJANGO_SETTINGS_MODULE=factcheck.settings.production DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build FACTCHECK_SITE_URL=http://build EMAIL_URL=consolemail:// \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --no-input -v 0
 
 RUN useradd --create-home --uid 1000 factcheck

@@ -384,6 +384,16 @@ def check_may_request_check(user: AnyUser) -> None:
         raise _denied(gettext("Your role cannot ask for a source to be checked again."))
 
 
+def can_manage_webhooks(user: AnyUser) -> bool:
+    """Editors add, change and remove the machines the desk tells of its events, and read their delivery logs."""
+    return user.has_perm("alerts.change_webhookendpoint")
+
+
+def check_may_manage_webhooks(user: AnyUser) -> None:
+    if not can_manage_webhooks(user):
+        raise _denied(gettext("Only editors manage webhooks."))
+
+
 # What a verdict says to readers and robots (the badge's words, ClaimReview's value): fixed once a published
 # fact-check gives it, since changing them would change that verdict with no correction readers can see.
 RATING_VERDICT_FIELDS = ("label_en", "label_fr", "claimreview_value")

@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live beside the work they run (claims/sources/tasks.py), not in one tasks module per app.
-app.autodiscover_tasks(["claims.sources"])
+app.autodiscover_tasks(["claims.sources", "claims.alerts"])
 
 
 @task_prerun.connect

@@ -91,6 +91,14 @@ def enqueue_into(broker_url: str) -> Callable[[Lease], None]:
     return enqueue
 
 
+def send_into(broker_url: str, task_name: str, *args: object) -> None:
+    """Send a task by name to the given broker (a throwaway redis), as beat or a committed change would."""
+    from factcheck.celery import app
+
+    with app.connection_for_write(broker_url) as conn, conn.Producer() as producer:
+        app.tasks[task_name].apply_async(args, producer=producer)
+
+
 class Worker:
     """`celery -A factcheck worker` in its own process, with this process's database, the given broker and settings.
 

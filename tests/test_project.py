@@ -30,6 +30,7 @@ def test_production_settings_pass_the_deploy_checks():
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "factcheck.example.org",
         "FACTCHECK_SITE_URL": "https://factcheck.example.org",
+        "EMAIL_URL": "smtp+tls://desk:secret@127.0.0.1:587",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck"),
     }
     result = subprocess.run(

@@ -22,7 +22,8 @@ def flags_empty() -> None:
     with connection.cursor() as cursor:
         # Inside a transaction (tests/test_bench_seed.py), foreign keys' checks still pending would refuse the TRUNCATE.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"TRUNCATE {Event._meta.db_table}, {Flag._meta.db_table} RESTART IDENTITY")
+        # With what the alerts planned from those events (deliveries, notices).
+        cursor.execute(f"TRUNCATE {Event._meta.db_table}, {Flag._meta.db_table} RESTART IDENTITY CASCADE")
 
 
 def tables_empty() -> None:

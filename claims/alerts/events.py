@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Claim, Event, EventType, Flag
@@ -17,9 +17,19 @@ from claims.models import Claim, Event, EventType, Flag
 FLAGS_PER_STATEMENT = 5_000
 
 
+def _plan_once_committed() -> None:
+    """Have the events planned (and sent) once the transaction that wrote them commits; never if it rolls back."""
+    from claims.alerts.tasks import events_plan_task
+
+    # If the broker is down, beat's alerts_due_task plans them within a minute: the change itself stands.
+    transaction.on_commit(lambda: events_plan_task.apply_async(retry=False), robust=True)
+
+
 def event_record(*, type: EventType, claim: Claim, at: datetime | None = None) -> Event:
     """One event about a claim, in the caller's transaction, with the claim's status as it stands."""
-    return Event.objects.create(type=type, claim=claim, claim_status=claim.status, occurred_at=at or timezone.now())
+    event = Event.objects.create(type=type, claim=claim, claim_status=claim.status, occurred_at=at or timezone.now())
+    _plan_once_committed()
+    return event
 
 
 def events_record_flags(*, type: EventType, flag_ids: Sequence[int], at: datetime) -> int:
@@ -30,6 +40,7 @@ def events_record_flags(*, type: EventType, flag_ids: Sequence[int], at: datetim
     """
     if not flag_ids:
         return 0
+    _plan_once_committed()
     events, flags, claims = Event._meta.db_table, Flag._meta.db_table, Claim._meta.db_table
     insert = (
         f"INSERT INTO {events} (type, occurred_at, claim_id, claim_status, flag_id, planned_at) "  # noqa: S608 - names are ours, values are bound

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from claims.alerts.api import WebhookEndpointViewSet
 from claims.api import views
 
 router = DefaultRouter(trailing_slash=True)
@@ -12,5 +13,6 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("ratings", views.RatingViewSet, basename="rating")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = router.urls

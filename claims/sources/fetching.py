@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import email.utils
 import errno
 import functools
@@ -140,6 +141,85 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
 
 
 @dataclass(frozen=True)
+class PostResult:
+    """What one POST to a receiver (a webhook endpoint) got back: its status and the start of its answer."""
+
+    http_status: int | None
+    # The first bytes of the answer, as text, for the delivery log.
+    excerpt: str = ""
+    reason: Reason | None = None
+    duration_ms: int = 0
+
+    @property
+    def succeeded(self) -> bool:
+        return self.http_status is not None and 200 <= self.http_status < 300
+
+
+def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, excerpt_bytes: int = 1000) -> PostResult:
+    """POST `body` to `url` under the fetcher's address and port rules, within `timeout` seconds in all.
+
+    For machines the desk tells things to (webhooks): no redirect is followed (a receiver that moved says so with its
+    status), and only the first `excerpt_bytes` of the answer are read. Every failure comes back as a PostResult.
+    """
+    rules = dataclasses.replace(_Rules.from_settings(), connect_timeout=timeout, total_timeout=timeout)
+    trace = _Trace(url=url, started=time.monotonic())
+    deadline = trace.started + timeout
+
+    def ended(reason: Reason | None = None, excerpt: str = "") -> PostResult:
+        duration_ms = int((time.monotonic() - trace.started) * 1000)
+        return PostResult(trace.http_status, excerpt=excerpt, reason=reason, duration_ms=duration_ms)
+
+    try:
+        with _GuardedTransport(_GuardedBackend(rules, deadline)) as transport:
+            target = _checked_url(url)
+            request = httpx.Request(
+                "POST",
+                target,
+                headers={"User-Agent": rules.user_agent, **headers},
+                content=body,
+                extensions={"timeout": _timeouts(rules, deadline).as_dict()},
+            )
+            response = transport.handle_request(request)
+            trace.http_status = response.status_code
+            try:
+                start = bytearray()
+                for chunk in response.iter_raw():
+                    start += chunk
+                    if len(start) >= excerpt_bytes or time.monotonic() >= deadline:
+                        break
+            finally:
+                response.close()
+            return ended(excerpt=bytes(start[:excerpt_bytes]).decode("utf-8", "replace"))
+    except _Failure as failure:
+        return ended(failure.reason)
+    except httpx.TimeoutException:
+        return ended(Reason("total_timeout", {"seconds": timeout}))
+    except httpx.InvalidURL:
+        return ended(Reason("invalid_address", {"url": url}))
+    except httpx.HTTPError as exc:
+        return ended(_network_reason(exc, host=_host(url), fallback="connection_failed"))
+    except Exception:
+        logger.exception("Unexpected error while posting to %s", url)
+        return ended(Reason("checker_error"))
+
+
+def target_refusal(url: str) -> Reason | None:
+    """Why `url` may not be fetched or posted to, as far as the address itself tells (scheme, host, port, an IP
+    literal); a host name is judged again by the addresses it resolves to, at connect time. None if it may."""
+    rules = _Rules.from_settings()
+    try:
+        target = _checked_url(url)
+    except _Failure as failure:
+        return failure.reason
+    port = target.port or (443 if target.scheme == "https" else 80)
+    try:
+        ip = ipaddress.ip_address(target.host)
+    except ValueError:
+        return rules.port_refusal(port)
+    return rules.refusal(host=target.host, ip=ip, port=port)
+
+
+@dataclass(frozen=True)
 class NotPublic:
     """Why an address is not public: a kind of reasons.ADDRESS_KINDS, and the IPv4 address judged when it was hidden
     inside an IPv6 one."""
@@ -223,13 +303,20 @@ class _Rules:
             user_agent=settings.FACTCHECK_FETCH_USER_AGENT,
         )
 
+    def port_refusal(self, port: int) -> Reason | None:
+        if port in self.allowed_ports:
+            return None
+        return Reason(
+            "port_not_allowed", {"port": port, "ports": ", ".join(str(p) for p in sorted(self.allowed_ports))}
+        )
+
     def refusal(self, *, host: str, ip: IPAddress, port: int) -> Reason | None:
         """Why connecting to `ip`:`port` (found for `host`) is refused, or None."""
         # The port rules hold for every address, allowed networks included: an allowed network is a network of
         # machines whose web servers may be cited, not a door to their databases and caches.
-        if port not in self.allowed_ports:
-            ports = ", ".join(str(p) for p in sorted(self.allowed_ports))
-            return Reason("port_not_allowed", {"port": port, "ports": ports})
+        refused_port = self.port_refusal(port)
+        if refused_port is not None:
+            return refused_port
         if any(ip in network for network in self.allow_networks):
             return None
         why = address_refusal(ip)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "claims",
+    "claims.alerts",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,12 @@ CELERY_TASK_ROUTES = {
     "claims.sources.tasks.source_check_task": {"queue": "checks"},
     "claims.sources.tasks.flags_sweep_task": {"queue": "sweeps"},
     "claims.sources.tasks.flags_sweep_checked_task": {"queue": "sweeps"},
+    "claims.alerts.tasks.events_plan_task": {"queue": "alerts"},
+    "claims.alerts.tasks.alerts_due_task": {"queue": "alerts"},
+    "claims.alerts.tasks.delivery_send_task": {"queue": "alerts"},
+    "claims.alerts.tasks.notice_send_task": {"queue": "alerts"},
+    "claims.alerts.tasks.digests_send_task": {"queue": "alerts"},
+    "claims.alerts.tasks.endpoint_disabled_mail_task": {"queue": "alerts"},
     # Celery's own daily clean-up, which beat adds by itself (it does nothing here: no results are kept).
     "celery.backend_cleanup": {"queue": "sweeps"},
 }
@@ -186,6 +193,23 @@ FACTCHECK_FETCH_TOTAL_TIMEOUT = env.float("FACTCHECK_FETCH_TOTAL_TIMEOUT", defau
 FACTCHECK_FETCH_MAX_BYTES = env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000)
 # Sent with every fetch so that site owners can see who is visiting and why.
 FACTCHECK_FETCH_USER_AGENT = env.str("FACTCHECK_FETCH_USER_AGENT", default="factcheck/0.1 (claim desk source checker)")
+
+# --- Alerts: mail and webhooks ------------------------------------------------------------------
+# Mail as django-environ reads it: smtp://user:password@host:587 (smtp+tls://, smtps://), consolemail:// prints it.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="factcheck <factcheck@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds a webhook receiver has to answer, connection included.
+FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=5.0)
+# A receiver failing every delivery for this long is turned off, and the editor who added it is told.
+FACTCHECK_WEBHOOK_FAILING_FOR = timedelta(hours=env.float("FACTCHECK_WEBHOOK_FAILING_FOR_HOURS", default=24))
+# After a secret's rotation the old one keeps signing (next to the new) this long, while receivers switch over.
+FACTCHECK_WEBHOOK_SECRET_OVERLAP = timedelta(hours=env.float("FACTCHECK_WEBHOOK_SECRET_OVERLAP_HOURS", default=24))
+# A failed delivery or mail is tried again after this, doubled at each failure up to the maximum, with jitter.
+FACTCHECK_ALERT_RETRY_BASE = timedelta(seconds=env.float("FACTCHECK_ALERT_RETRY_BASE_SECONDS", default=30))
+FACTCHECK_ALERT_RETRY_MAX = timedelta(seconds=env.float("FACTCHECK_ALERT_RETRY_MAX_SECONDS", default=3600))
+# A delivery a worker took and did not finish within this (it died) is taken again by the next sweep.
+FACTCHECK_ALERT_LEASE = timedelta(seconds=env.float("FACTCHECK_ALERT_LEASE_SECONDS", default=60))
 
 # --- Source checks (Celery) -----------------------------------------------------------------------
 # How often an alive (or dead, or blocked) source is checked again.

@@ -10,6 +10,8 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 # The public site's address: ClaimReview `url` and the Atom feed's links point there.
 FACTCHECK_SITE_URL = env("FACTCHECK_SITE_URL")
+# Alerts go out by SMTP: smtp+tls://user:password@mail.example.org:587 (no default, so none is silently lost).
+vars().update(env.email_url("EMAIL_URL"))
 
 # One proxy in front terminates TLS, says so in this header and appends the caller's address to X-Forwarded-For:
 # the API's throttles count that address (FACTCHECK_TRUSTED_PROXIES: set it to the number of proxies in front).

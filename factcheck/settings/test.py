@@ -18,6 +18,9 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["OPTIONS"] = REDIS_CACHE_OPTIONS
 
+# Mail kept in memory (django.core.mail.outbox) unless a test sends it to its own SMTP server on loopback.
+vars().update(env.email_url("EMAIL_URL", default="memorymail://"))
+
 # Fast hashing: the suite creates many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The fetcher may reach the tests' own HTTP servers on loopback, and nothing wider.

@@ -68,6 +68,7 @@ def test_the_number_of_trusted_proxies_is_one_in_production_and_a_setting():
         "DJANGO_ALLOWED_HOSTS": "desk.example",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/factcheck",
         "FACTCHECK_SITE_URL": "https://desk.example",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
     }
     for extra, expected in [({}, "1"), ({"FACTCHECK_TRUSTED_PROXIES": "2"}, "2")]:
         result = subprocess.run(
