@@ -7,12 +7,24 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse, reverse_lazy
 from django.utils import timezone
@@ -20,11 +32,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.forms import TagField
 
 from claims import rules, selectors
 from claims.admin_history import DeskHistoryAdmin
 from claims.claimreview import factcheck_url
 from claims.errors import DeskError
+from claims.exports import claims_csv
+from claims.flags import EVIDENCE_BEHIND, PAGE_CHANGE_KINDS
 from claims.models import (
     ChangeKind,
     Check,
@@ -33,16 +48,28 @@ from claims.models import (
     Evidence,
     Flag,
     FlagKind,
+    QuoteStatus,
     Rating,
     Snapshot,
     Source,
     Transition,
 )
 from claims.public.views import factcheck_preview
-from claims.services.claims import EDITABLE_FIELDS, claim_create, claim_delete, claim_update
+from claims.services.claims import (
+    EDITABLE_FIELDS,
+    BulkOutcome,
+    claim_create,
+    claim_delete,
+    claim_update,
+    claims_assign,
+    claims_tag,
+)
 from claims.services.evidence import evidence_add, evidence_delete, evidence_update
-from claims.services.workflow import claim_transition
-from claims.sources.services import source_recheck_request, url_normalize
+from claims.services.workflow import claim_transition, claims_transition
+from claims.sources import pagetext
+from claims.sources import selectors as source_selectors
+from claims.sources.diff import MAX_TEXT_CHARS, snapshots_diff
+from claims.sources.services import source_recheck_request, sources_recheck_request, url_normalize
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -83,6 +110,32 @@ STATUS_COLOURS = {
 def when(moment: datetime | None) -> str:
     """A date and time as the rest of the admin shows them: in the desk's time zone, in the reader's format."""
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "-"
+
+
+def source_changes_url(source_id: int, **query: int) -> str:
+    """The page showing what changed on a source between two snapshots (`old`, `new`), or since `evidence` cited it."""
+    url = reverse("admin:claims_source_changes", args=[source_id])
+    return f"{url}?{'&'.join(f'{name}={value}' for name, value in query.items())}" if query else url
+
+
+def evidence_changes_links(evidence: list[Evidence]) -> str:
+    """Links to what changed on each page this evidence cites, since it was cited."""
+    return format_html_join(
+        " ",
+        '<a class="fc-changes-link" href="{}">{}</a>',
+        (
+            (
+                source_changes_url(item.source_id, evidence=item.pk),
+                _("what changed on %(host)s") % {"host": item.source.host},
+            )
+            for item in evidence
+        ),
+    )
+
+
+def selected_ids(claims: QuerySet[Claim]) -> list[int]:
+    """The ids of a bulk action's selection, read without what the list joins for showing it."""
+    return list(claims.select_related(None).prefetch_related(None).order_by("pk").values_list("pk", flat=True))
 
 
 def badge(text: str, colour: str) -> str:
@@ -202,8 +255,15 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
         """Said in words: a boolean's icon would show a green tick for "changed", the news an editor must act on."""
         if not evidence.pk or evidence.cited_snapshot_id is None:
             return str(_("Not captured yet"))
+        changes = format_html(
+            '<a class="fc-changes-link" href="{}">{}</a>',
+            source_changes_url(evidence.source_id, evidence=evidence.pk),
+            _("see what changed"),
+        )
         if evidence.page_changed:
-            return badge(str(_("Changed materially")), "#bc4c00")
+            return format_html("{} {}", badge(str(_("Changed materially")), "#bc4c00"), changes)
+        if evidence.quote_status == QuoteStatus.MISSING:
+            return format_html("{} {}", _("Unchanged"), changes)
         return str(_("Unchanged"))
 
     @admin.display(description=_("quote vouched for by"))
@@ -310,6 +370,30 @@ class ClaimForm(forms.ModelForm[Claim]):
         return cleaned
 
 
+class AssignForm(forms.Form):
+    """Who gets the selected claims (the bulk action's page)."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("assign to"), queryset=User.objects.none(), required=False, empty_label=_("nobody (unassigned)")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.desk_members()  # type: ignore[attr-defined]
+
+
+class TagForm(forms.Form):
+    """The tags added to the selected claims (the bulk action's page)."""
+
+    tags = TagField(label=_("tags to add"), help_text=_("Separate tags with commas."))
+
+
+# Refusals of a bulk action shown one by one; past these, counted.
+REFUSALS_SHOWN = 10
+# Claims named on a bulk action's page; past these, counted.
+SELECTION_SHOWN = 50
+
+
 @admin.register(Claim)
 class ClaimAdmin(DeskHistoryAdmin):
     form = ClaimForm
@@ -350,10 +434,136 @@ class ClaimAdmin(DeskHistoryAdmin):
     ]
     readonly_fields = ["status", "created_by", "created_at", "first_published_at", "published_at"]
     inlines = [EvidenceInline, TransitionInline]
+    actions = ["assign_selected", "tag_selected", "send_selected_to_review", "recheck_selected_sources"]
     Media = AdminMedia
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return selectors.claim_list()
+
+    # --- Bulk actions: each through the services, each claim by its own rules ---------------------
+
+    @admin.action(description=_("Assign the selected claims"), permissions=["change"])
+    def assign_selected(self, request: HttpRequest, queryset: QuerySet[Claim]) -> TemplateResponse | None:
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return self.bulk_form(request, queryset, form, title=_("Assign the selected claims"), button=_("Assign"))
+        assignee = form.cleaned_data["assignee"]
+        outcome = claims_assign(claim_ids=selected_ids(queryset), assignee=assignee, by=rules.signed_in(request.user))
+        count = len(outcome.done)
+        if assignee is None:
+            done = ngettext("%(count)d claim is now unassigned.", "%(count)d claims are now unassigned.", count)
+        else:
+            done = ngettext(
+                "%(count)d claim is now assigned to %(who)s.", "%(count)d claims are now assigned to %(who)s.", count
+            )
+        self.report(request, outcome, done=done % {"count": count, "who": assignee}, refused=_("Not assigned"))
+        return None
+
+    @admin.action(description=_("Tag the selected claims"), permissions=["change"])
+    def tag_selected(self, request: HttpRequest, queryset: QuerySet[Claim]) -> TemplateResponse | None:
+        form = TagForm(request.POST if "apply" in request.POST else None)
+        if not form.is_bound or not form.is_valid():
+            return self.bulk_form(request, queryset, form, title=_("Tag the selected claims"), button=_("Add the tags"))
+        try:
+            outcome = claims_tag(
+                claim_ids=selected_ids(queryset), tags=form.cleaned_data["tags"], by=rules.signed_in(request.user)
+            )
+        except DeskError as refusal:
+            for error in refusal.errors.get("tags", [refusal.message]):
+                form.add_error("tags", error)
+            return self.bulk_form(request, queryset, form, title=_("Tag the selected claims"), button=_("Add the tags"))
+        count, tags = len(outcome.done), ", ".join(sorted(form.cleaned_data["tags"]))
+        done = ngettext("%(count)d claim is tagged %(tags)s.", "%(count)d claims are tagged %(tags)s.", count)
+        self.report(request, outcome, done=done % {"count": count, "tags": tags}, refused=_("Not tagged"))
+        return None
+
+    @admin.action(description=_("Send the selected claims to review"), permissions=["send_to_review"])
+    def send_selected_to_review(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        claims = queryset.select_related(None).prefetch_related(None).order_by("pk")
+        outcome = claims_transition(claims=claims, to=ClaimStatus.IN_REVIEW, by=rules.signed_in(request.user))
+        count = len(outcome.done)
+        done = ngettext("%(count)d claim was sent to review.", "%(count)d claims were sent to review.", count)
+        self.report(request, outcome, done=done % {"count": count}, refused=_("Not sent to review"))
+
+    @admin.action(description=_("Check the sources of the selected claims now"), permissions=["recheck"])
+    def recheck_selected_sources(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        source_ids = Evidence.objects.filter(claim_id__in=selected_ids(queryset)).values_list("source_id", flat=True)
+        count = sources_recheck_request(source_ids=source_ids, by=rules.signed_in(request.user))
+        if not count:
+            self.message_user(request, _("The selected claims cite no source."), messages.WARNING)
+            return
+        message = ngettext(
+            "The source they cite will be checked in a moment.",
+            "The %(count)d sources they cite will be checked in a moment.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    def has_send_to_review_permission(self, request: HttpRequest) -> bool:
+        return rules.can_send_to_review(request.user)
+
+    def has_recheck_permission(self, request: HttpRequest) -> bool:
+        return rules.can_request_check(request.user)
+
+    def bulk_form(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Claim],
+        form: forms.Form,
+        *,
+        title: StrOrPromise,
+        button: StrOrPromise,
+    ) -> TemplateResponse:
+        """A bulk action's own page, as Django's deletion asks for confirmation: the selection and what to do."""
+        claims = list(queryset.select_related(None).prefetch_related(None).only("pk", "text")[: SELECTION_SHOWN + 1])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": self.model._meta,
+            "form": form,
+            "button": button,
+            "action": request.POST.get("action", ""),
+            "claims": claims[:SELECTION_SHOWN],
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "more": max(queryset.count() - SELECTION_SHOWN, 0) if len(claims) > SELECTION_SHOWN else 0,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/claims/claim/bulk_action.html", context)
+
+    def report(self, request: HttpRequest, outcome: BulkOutcome, *, done: str, refused: StrOrPromise) -> None:
+        """What a bulk action did: the claims done, then each refused one with its rule's reason."""
+        if outcome.done:
+            self.message_user(request, done, messages.SUCCESS)
+        for claim, refusal in outcome.refused[:REFUSALS_SHOWN]:
+            self.message_user(
+                request,
+                _("%(what)s: “%(claim)s”. %(why)s") % {"what": refused, "claim": claim, "why": refusal.message},
+                messages.ERROR,
+            )
+        more = len(outcome.refused) - REFUSALS_SHOWN
+        if more > 0:
+            self.message_user(
+                request,
+                ngettext("And %(count)d more claim was refused.", "And %(count)d more claims were refused.", more)
+                % {"count": more},
+                messages.ERROR,
+            )
+
+    # --- The list as a CSV file ------------------------------------------------------------------
+
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
+        """The claim list as a CSV file, with the filters, search and order the list has; written as it is read."""
+        if not rules.can_read_desk(request.user) or not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(f"{reverse('admin:claims_claim_changelist')}?{ERROR_FLAG}=1")
+        response = StreamingHttpResponse(claims_csv(changelist.queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="claims-{timezone.localdate():%Y-%m-%d}.csv"'
+        return response
 
     @admin.display(description=_("claim"), ordering="text")
     def short_text(self, claim: Claim) -> str:
@@ -390,7 +600,8 @@ class ClaimAdmin(DeskHistoryAdmin):
         preview = path(
             "<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="claims_claim_preview"
         )
-        return [preview, *super().get_urls()]
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="claims_claim_export")
+        return [preview, export, *super().get_urls()]
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The claim's public page as it would read if published now: what the editor is about to publish."""
@@ -471,6 +682,13 @@ class ClaimAdmin(DeskHistoryAdmin):
                 return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         response: HttpResponse = super().delete_view(request, object_id, extra_context)
         return response
+
+    def flag_changes_links(self, claim: Claim, flag: Flag) -> str:
+        """For a quote gone or a page changed: links to what changed on the pages behind it."""
+        if flag.kind not in PAGE_CHANGE_KINDS:
+            return ""
+        behind = claim.evidence.filter(EVIDENCE_BEHIND[FlagKind(flag.kind)]).select_related("source")
+        return evidence_changes_links(list(behind))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         try:
@@ -591,7 +809,8 @@ class ClaimAdmin(DeskHistoryAdmin):
             ]
             context["move_comment"] = request.POST.get("workflow_comment", "")
             context["show_delete"] = rules.may_be_deleted(obj)
-            context["open_flags"] = selectors.prefetched_open_flags(obj)
+            open_flags = selectors.prefetched_open_flags(obj)
+            context["open_flags"] = [(flag, self.flag_changes_links(obj, flag)) for flag in open_flags]
         response: TemplateResponse = super().render_change_form(request, context, add, change, form_url, obj)
         return response
 
@@ -656,6 +875,52 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 RECENT = 20
+# Snapshots offered for comparison on a source's changes page, besides those its evidence cited.
+SNAPSHOT_CHOICES = 200
+
+
+class SnapshotPairForm(forms.Form):
+    """Which two snapshots of a source the changes page compares."""
+
+    old = forms.TypedChoiceField(label=_("older copy"), coerce=int)
+    new = forms.TypedChoiceField(label=_("newer copy"), coerce=int)
+
+    def __init__(
+        self, data: Any, *, snapshots: list[Snapshot], cited: set[int], evidence: list[Evidence], **kwargs: Any
+    ) -> None:
+        super().__init__(data if "old" in data or "new" in data else None, **kwargs)
+        self.snapshots = {snapshot.pk: snapshot for snapshot in snapshots}
+        latest = snapshots[0]
+        choices = []
+        for snapshot in snapshots:
+            notes = [_("latest")] if snapshot is latest else []
+            if snapshot.pk in cited:
+                notes.append(_("as cited"))
+            label = when(snapshot.fetched_at) + (f" ({', '.join(str(note) for note in notes)})" if notes else "")
+            choices.append((snapshot.pk, label))
+        self.fields["old"].choices = self.fields["new"].choices = choices  # type: ignore[attr-defined]
+        # By default: the latest against the page as the chosen evidence (`?evidence=`) cited it, or as the first
+        # evidence cited it, or else the one before.
+        chosen = [item for item in evidence if str(item.pk) == str((data or {}).get("evidence"))]
+        first_cited = sorted(
+            (self.snapshots[pk] for pk in cited if pk in self.snapshots), key=lambda s: (s.fetched_at, s.pk)
+        )
+        old: Snapshot | None = None
+        if chosen and chosen[0].cited_snapshot_id in self.snapshots:
+            old = self.snapshots[chosen[0].cited_snapshot_id]
+        elif first_cited and first_cited[0] is not latest:
+            old = first_cited[0]
+        if old is None or old is latest:
+            old = snapshots[1] if len(snapshots) > 1 else latest
+        self.initial = {"old": old.pk, "new": latest.pk}
+
+    def pair(self) -> tuple[Snapshot, Snapshot]:
+        """The two snapshots to compare, the older first: those chosen, or the defaults."""
+        if self.is_bound and self.is_valid():
+            old, new = self.snapshots[self.cleaned_data["old"]], self.snapshots[self.cleaned_data["new"]]
+        else:
+            old, new = self.snapshots[self.initial["old"]], self.snapshots[self.initial["new"]]
+        return (new, old) if (old.fetched_at, old.pk) > (new.fetched_at, new.pk) else (old, new)
 
 
 @admin.register(Source)
@@ -687,6 +952,73 @@ class SourceAdmin(ReadOnlyAdmin):
         "snapshot_list",
     )
     actions = ["check_now"]
+    change_form_template = "admin/claims/source/change_form.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        changes = path(
+            "<path:object_id>/changes/", self.admin_site.admin_view(self.changes_view), name="claims_source_changes"
+        )
+        recheck = path(
+            "<path:object_id>/recheck/", self.admin_site.admin_view(self.recheck_view), name="claims_source_recheck"
+        )
+        return [changes, recheck, *super().get_urls()]
+
+    def changes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """What changed on the page between two of its snapshots, the cited quotes marked (by default, since the
+        evidence first cited it, or since the snapshot before the latest)."""
+        source = self.get_object(request, unquote(object_id))
+        if source is None:
+            raise Http404(_("There is no source with this number."))
+        if not rules.can_read_desk(request.user) or not self.has_view_permission(request, source):
+            raise PermissionDenied
+        evidence = list(source_selectors.source_evidence_with_claims(source))
+        cited = {item.cited_snapshot_id for item in evidence if item.cited_snapshot_id}
+        snapshots = source_selectors.source_snapshot_choices(source, newest=SNAPSHOT_CHOICES, keep=cited)
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": _("What changed: %(url)s") % {"url": source.url},
+            "subtitle": None,
+            "opts": self.model._meta,
+            "source": source,
+            "snapshots": snapshots,
+            "can_recheck": rules.can_request_check(request.user),
+        }
+        if snapshots:
+            form = SnapshotPairForm(request.GET, snapshots=snapshots, cited=cited, evidence=evidence)
+            old, new = form.pair()
+            texts = source_selectors.snapshot_texts({old.pk, new.pk}, limit=MAX_TEXT_CHARS + 1)
+            quoted = [item for item in evidence if item.quote]
+            old_page, new_page = pagetext.normalize(texts[old.pk]), pagetext.normalize(texts[new.pk])
+            context |= {
+                "form": form,
+                "old": old,
+                "new": new,
+                "diff": snapshots_diff(texts[old.pk], texts[new.pk], quotes=[item.quote for item in quoted]),
+                "quotes": [
+                    (
+                        item,
+                        pagetext.quote_found(item.quote, old_page),
+                        pagetext.quote_found(item.quote, new_page),
+                    )
+                    for item in quoted
+                ],
+            }
+        return TemplateResponse(request, "admin/claims/source/changes.html", context)
+
+    def recheck_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The changes page's button: check this page again now (or as soon as it may be fetched again)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        source = self.get_object(request, unquote(object_id))
+        if source is None:
+            raise Http404(_("There is no source with this number."))
+        if not rules.can_request_check(request.user):
+            raise PermissionDenied
+        source = source_recheck_request(source=source, by=rules.signed_in(request.user))
+        self.message_user(
+            request, _("A check of the page is asked: %(news)s.") % {"news": watch_news(source)}, messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:claims_source_changes", args=[source.pk]))
 
     @admin.action(description=_("Check the selected sources now"), permissions=["recheck"])
     def check_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
@@ -744,22 +1076,27 @@ class SourceAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("snapshots"))
     def snapshot_list(self, source: Source) -> str:
-        snapshots = source.snapshots.defer("raw_body", "text")[:RECENT]
-        return (
-            format_html_join(
-                "",
-                '<div><a href="{}">{}</a> {}</div>',
-                (
-                    (
-                        reverse("admin:claims_snapshot_change", args=[s.pk]),
-                        when(s.fetched_at),
-                        s.text_sha256[:12],
-                    )
-                    for s in snapshots
-                ),
+        snapshots = list(source.snapshots.defer("raw_body", "text")[: RECENT + 1])
+        rows = []
+        for snapshot, before in zip(snapshots[:RECENT], [*snapshots[1:], None], strict=False):
+            compare = (
+                format_html(
+                    ' <a href="{}">{}</a>',
+                    source_changes_url(source.pk, old=before.pk, new=snapshot.pk),
+                    _("what changed since the one before"),
+                )
+                if before is not None
+                else ""
             )
-            or "-"
-        )
+            rows.append(
+                (
+                    reverse("admin:claims_snapshot_change", args=[snapshot.pk]),
+                    when(snapshot.fetched_at),
+                    snapshot.text_sha256[:12],
+                    compare,
+                )
+            )
+        return format_html_join("", '<div><a href="{}">{}</a> {}{}</div>', rows) or "-"
 
 
 @admin.register(Snapshot)
@@ -809,11 +1146,34 @@ class CheckAdmin(ReadOnlyAdmin):
 
 @admin.register(Flag)
 class FlagAdmin(ReadOnlyAdmin):
-    list_display = ["claim", "kind", "reason", "raised_at", "cleared_at"]
+    list_display = ["claim", "kind", "reason", "what_changed", "raised_at", "cleared_at"]
     list_select_related = ["claim"]
     list_filter = ["kind", ("cleared_at", admin.EmptyFieldListFilter)]
-    fields = readonly_fields = ("claim", "kind", "reason", "raised_at", "cleared_at")
+    fields = readonly_fields = ("claim", "kind", "reason", "what_changed", "raised_at", "cleared_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
+        # The evidence behind a quote gone or a page changed, for the links to what changed: one query for the list.
+        behind = Evidence.objects.filter(
+            EVIDENCE_BEHIND[FlagKind.QUOTE_MISSING] | EVIDENCE_BEHIND[FlagKind.SOURCE_CHANGED]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                models.Prefetch("claim__evidence", queryset=behind.select_related("source"), to_attr="behind_flags")
+            )
+        )
 
     @admin.display(description=_("reason"))
     def reason(self, flag: Flag) -> str:
         return flag.reason
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, flag: Flag) -> str:
+        if flag.kind == FlagKind.QUOTE_MISSING:
+            behind = [item for item in flag.claim.behind_flags if item.quote_status == QuoteStatus.MISSING]  # type: ignore[attr-defined]
+        elif flag.kind == FlagKind.SOURCE_CHANGED:
+            behind = [item for item in flag.claim.behind_flags if item.page_changed]  # type: ignore[attr-defined]
+        else:
+            return "-"
+        return evidence_changes_links(behind) or "-"

@@ -25,8 +25,19 @@ from claims.models import (
 )
 
 
-def _evidence(**conditions: object) -> Exists:
-    return Exists(Evidence.objects.filter(claim=OuterRef("pk"), **conditions))
+def _evidence(*conditions: Q, **fields: object) -> Exists:
+    return Exists(Evidence.objects.filter(*conditions, claim=OuterRef("pk"), **fields))
+
+
+# The evidence that raises each of these kinds on its claim: what an editor looks at to see why (the admin links the
+# changes of its page).
+EVIDENCE_BEHIND = {
+    FlagKind.EVIDENCE_LOST: Q(source__state=SourceState.DEAD),
+    FlagKind.QUOTE_MISSING: Q(quote_status=QuoteStatus.MISSING),
+    FlagKind.SOURCE_CHANGED: Q(page_changed=True),
+}
+# The kinds raised by a page that changed: what changed on it is worth a look.
+PAGE_CHANGE_KINDS = (FlagKind.QUOTE_MISSING, FlagKind.SOURCE_CHANGED)
 
 
 def flag_conditions(now: datetime) -> dict[FlagKind, Q | Exists]:
@@ -38,9 +49,9 @@ def flag_conditions(now: datetime) -> dict[FlagKind, Q | Exists]:
         FlagKind.UNPROVEN: ~Exists(decisive)
         & Q(created_at__lte=now - settings.FACTCHECK_UNPROVEN_AFTER)
         & ~Q(status=ClaimStatus.REJECTED),
-        FlagKind.EVIDENCE_LOST: _evidence(source__state=SourceState.DEAD),
-        FlagKind.QUOTE_MISSING: _evidence(quote_status=QuoteStatus.MISSING),
-        FlagKind.SOURCE_CHANGED: _evidence(page_changed=True),
+        FlagKind.EVIDENCE_LOST: _evidence(EVIDENCE_BEHIND[FlagKind.EVIDENCE_LOST]),
+        FlagKind.QUOTE_MISSING: _evidence(EVIDENCE_BEHIND[FlagKind.QUOTE_MISSING]),
+        FlagKind.SOURCE_CHANGED: _evidence(EVIDENCE_BEHIND[FlagKind.SOURCE_CHANGED]),
     }
 
 

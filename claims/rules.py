@@ -219,6 +219,11 @@ def check_may_move_claims(user: AnyUser) -> None:
         raise _denied(gettext("Your role cannot move claims through the workflow."))
 
 
+def can_send_to_review(user: AnyUser) -> bool:
+    """The role's right to send claims to review (each claim's readiness is checked when it moves)."""
+    return user.has_perm(MOVES[(S.RESEARCHING, S.IN_REVIEW)])
+
+
 def check_four_eyes(claim: Claim, by: AnyUser) -> None:
     """Two people see every verdict: whoever last sent the claim to review, or changed its rating, summary or text
     since, does not publish it."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -175,3 +176,19 @@ def _record_entries(records: Iterable[Any], *, kind: Literal["claim", "evidence"
 
 def _as_text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def desk_members() -> QuerySet[User]:
+    """Who may be given claims to work on: active accounts whose role edits claims (researchers, editors,
+    superusers)."""
+    may_edit = Q(codename="change_claim", content_type__app_label="claims")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=Permission.objects.filter(may_edit))
+            | Q(user_permissions__in=Permission.objects.filter(may_edit))
+        )
+        .distinct()
+        .order_by("username")
+    )

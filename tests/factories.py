@@ -11,10 +11,11 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from claims.models import Claim, ClaimStatus, Evidence, QuoteStatus, Rating, Source, Stance
+from claims.models import Claim, ClaimStatus, Evidence, QuoteStatus, Rating, Snapshot, Source, Stance
 from claims.services.claims import claim_create, claim_update
 from claims.services.evidence import evidence_add
 from claims.services.workflow import claim_transition
+from claims.sources.pagetext import fingerprint, sha256
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -51,6 +52,20 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     url = factory.Sequence(lambda n: f"https://example.org/article-{n}")
     host = "example.org"
+
+
+class SnapshotFactory(factory.django.DjangoModelFactory):
+    """A captured copy of a page with this text (the watch's own captures: tests/watch.py)."""
+
+    class Meta:
+        model = Snapshot
+
+    source = factory.SubFactory(SourceFactory)
+    final_url = factory.SelfAttribute("source.url")
+    text = "Le texte de la page."
+    raw_sha256 = factory.LazyAttribute(lambda snapshot: sha256(snapshot.text))
+    text_sha256 = factory.LazyAttribute(lambda snapshot: sha256(snapshot.text))
+    fingerprint = factory.LazyAttribute(lambda snapshot: fingerprint(snapshot.text))
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory):

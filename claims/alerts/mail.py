@@ -26,7 +26,8 @@ from django.utils.translation import gettext
 from claims.alerts.models import AlertSettings, MailChoice, Notice, WebhookEndpoint
 from claims.alerts.webhooks import backoff
 from claims.claimreview import factcheck_url
-from claims.models import Event, Evidence, FlagKind, QuoteStatus, SourceState
+from claims.flags import EVIDENCE_BEHIND
+from claims.models import Event, Evidence, FlagKind
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +110,7 @@ def _flagged_evidence(event: Event) -> list[Evidence]:
     """The evidence the flag is about: the lost page, the missing quote, the changed page."""
     if event.flag is None:
         return []
-    kind = event.flag.kind
-    condition = {
-        FlagKind.EVIDENCE_LOST: Q(source__state=SourceState.DEAD),
-        FlagKind.QUOTE_MISSING: Q(quote_status=QuoteStatus.MISSING),
-        FlagKind.SOURCE_CHANGED: Q(page_changed=True),
-    }.get(FlagKind(kind))
+    condition = EVIDENCE_BEHIND.get(FlagKind(event.flag.kind))
     if condition is None:
         return []
     return list(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -9,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from claims import rules
 from claims.alerts.events import event_record
-from claims.errors import InvalidInput
+from claims.errors import DeskError, InvalidInput
 from claims.models import Claim, ClaimStatus, EventType, Evidence, Transition
-from claims.services.claims import claim_lock
+from claims.services.claims import BulkOutcome, claim_lock
 
 
 @transaction.atomic
@@ -59,6 +61,19 @@ def claim_transition(
     if event is not None:
         event_record(type=event, claim=claim, at=now)
     return claim
+
+
+@transaction.atomic
+def claims_transition(*, claims: Iterable[Claim], to: ClaimStatus | str, by: User, comment: str = "") -> BulkOutcome:
+    """Move each of these claims through claim_transition, by the same rules: a claim refused stays as it was, with
+    the refusal, and the others move."""
+    outcome = BulkOutcome()
+    for claim in claims:
+        try:
+            outcome.done.append(claim_transition(claim=claim, to=to, by=by, comment=comment))
+        except DeskError as refusal:
+            outcome.refused.append((claim, refusal))
+    return outcome
 
 
 # The moves that people and machines are told of (claims.alerts), besides publishing.

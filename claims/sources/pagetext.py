@@ -81,3 +81,100 @@ def _majority_bits(values: list[int]) -> int:
 def fingerprint_distance(a: str, b: str) -> int:
     """How many of the 64 bits differ: 0 for the same text, about 32 for unrelated texts."""
     return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+# Characters that normalize() leaves as they are but for ASCII case: read a run of them at once, not one by one.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_PLAIN_RUN = re.compile(rf"[a-zA-Z0-9.,;:!?()\[\]%&/+=*#@$<>{{}}|~^_\\]+(?![{_COMBINING}])")
+# A character with the combining marks that follow it: NFKC composes them into one (e and U+0301 make é).
+_CLUSTER = re.compile(rf".[{_COMBINING}]*", re.DOTALL)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _fold(piece: str) -> str:
+    """normalize() of one character (with its combining marks), less what depends on its neighbours."""
+    piece = unicodedata.normalize("NFKC", piece.replace("´", "'"))
+    return _INVISIBLE.sub("", _DASHES.sub("-", _QUOTE_MARKS.sub(" ", piece)).casefold()).replace("ı", "i")
+
+
+def _substitute(
+    text: str, starts: list[int], ends: list[int], pattern: re.Pattern[str], replacement: str
+) -> tuple[str, list[int], list[int]]:
+    """`pattern.sub(replacement, text)`, each replacement standing for the span of the text it replaced."""
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    position = 0
+    for match in pattern.finditer(text):
+        first, last = match.start(), match.end()
+        pieces.append(text[position:first])
+        new_starts += starts[position:first]
+        new_ends += ends[position:first]
+        pieces.append(replacement)
+        new_starts += [starts[first]] * len(replacement)
+        new_ends += [ends[last - 1]] * len(replacement)
+        position = last
+    pieces.append(text[position:])
+    new_starts += starts[position:]
+    new_ends += ends[position:]
+    return "".join(pieces), new_starts, new_ends
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """normalize(text), with where each of its characters comes from in `text`: character i of the result stands for
+    text[starts[i]:ends[i]]. Slower than normalize(): for marking quotes on a page once they are known to be there."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    while position < len(text):
+        match = _PLAIN_RUN.match(text, position) or _WHITESPACE.match(text, position) or _CLUSTER.match(text, position)
+        assert match is not None  # noqa: S101 - _CLUSTER matches any character
+        first, last = match.span()
+        chunk = match.group()
+        if match.re is _PLAIN_RUN:
+            pieces.append(chunk.lower())
+            starts += range(first, last)
+            ends += range(first + 1, last + 1)
+        else:
+            folded = " " if match.re is _WHITESPACE else _fold(chunk)
+            pieces.append(folded)
+            starts += [first] * len(folded)
+            ends += [last] * len(folded)
+        position = last
+    folded_text = "".join(pieces)
+    # The same steps as normalize(), in the same order.
+    folded_text, starts, ends = _substitute(folded_text, starts, ends, _WHITESPACE, " ")
+    if folded_text.startswith(" "):
+        folded_text, starts, ends = folded_text[1:], starts[1:], ends[1:]
+    if folded_text.endswith(" "):
+        folded_text, starts, ends = folded_text[:-1], starts[:-1], ends[:-1]
+    folded_text, starts, ends = _substitute(folded_text, starts, ends, _SPACE_BEFORE_PUNCTUATION, "")
+    folded_text, starts, ends = _substitute(folded_text, starts, ends, _DASH_RUNS, "-")
+    folded_text, starts, ends = _substitute(folded_text, starts, ends, re.compile(r"\( "), "(")
+    folded_text, starts, ends = _substitute(folded_text, starts, ends, re.compile(r"\[ "), "[")
+    return folded_text, starts, ends
+
+
+def quote_spans(quotes: list[str], text: str) -> list[tuple[int, int]]:
+    """Where the quotes are in `text`, as quote_found() finds them: (start, end) spans of `text`, in order, merged
+    where they overlap."""
+    wanted = {normalize(quote) for quote in quotes} - {""}
+    normalized = normalize(text)
+    wanted = {quote for quote in wanted if quote in normalized}
+    if not wanted:
+        return []
+    folded, starts, ends = normalize_with_offsets(text)
+    spans: list[tuple[int, int]] = []
+    for quote in wanted:
+        found = folded.find(quote)
+        while found != -1:
+            spans.append((starts[found], ends[found + len(quote) - 1]))
+            found = folded.find(quote, found + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

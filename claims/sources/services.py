@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 import idna
@@ -102,11 +103,16 @@ def source_check_request(*, source_id: int) -> None:
     """Ask for a check of this source now: it becomes due (unless a check is under way), or as soon as it may be
     fetched again (FACTCHECK_MIN_RECHECK after its last check), and, once the transaction commits, a dispatch runs
     instead of waiting for the next minute's."""
+    sources_check_request(source_ids=[source_id])
+
+
+def sources_check_request(*, source_ids: Iterable[int]) -> None:
+    """source_check_request for many sources at once: one statement, and one dispatch once the transaction commits."""
     now = timezone.now()
     allowed = Coalesce(F("last_checked_at") + settings.FACTCHECK_MIN_RECHECK, Value(now))
-    Source.objects.filter(pk=source_id).filter(Q(lease_token__isnull=True) | Q(next_check_at__lte=now)).update(
-        next_check_at=Greatest(allowed, Value(now))
-    )
+    Source.objects.filter(pk__in=list(source_ids)).filter(
+        Q(lease_token__isnull=True) | Q(next_check_at__lte=now)
+    ).update(next_check_at=Greatest(allowed, Value(now)))
     # Robust and without retries: if the broker is down, the source is due anyway and beat's next dispatch takes it.
     transaction.on_commit(lambda: sources_dispatch_task.apply_async(retry=False), robust=True)
 
@@ -118,3 +124,13 @@ def source_recheck_request(*, source: Source, by: User) -> Source:
     rules.check_may_request_check(by)
     source_check_request(source_id=source.pk)
     return Source.objects.get(pk=source.pk)
+
+
+@transaction.atomic
+def sources_recheck_request(*, source_ids: Iterable[int], by: User) -> int:
+    """source_recheck_request for many sources at once (the sources of a selection of claims); how many there are."""
+    rules.check_may_request_check(by)
+    ids = sorted(set(source_ids))
+    if ids:
+        sources_check_request(source_ids=ids)
+    return len(ids)
