@@ -159,6 +159,8 @@ CELERY_TASK_ROUTES = {
     "claims.sources.tasks.source_check_task": {"queue": "checks"},
     "claims.sources.tasks.flags_sweep_task": {"queue": "sweeps"},
     "claims.sources.tasks.flags_sweep_checked_task": {"queue": "sweeps"},
+    # The home page's daily figures, every hour.
+    "claims.sources.tasks.desk_day_record_task": {"queue": "sweeps"},
     # Celery's own daily clean-up, which beat adds by itself (it does nothing here: no results are kept).
     "celery.backend_cleanup": {"queue": "sweeps"},
 }
