@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from claims.api import views
@@ -13,4 +14,4 @@ router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("ratings", views.RatingViewSet, basename="rating")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("stats/", views.StatsView.as_view(), name="stats")]
