@@ -110,6 +110,8 @@ def verdicts_chart(verdicts: list[stats.MonthVerdicts], ratings: list[Rating]) -
     chart = _chart(
         pygal.StackedBar,
         title=_("Verdicts per month"),
+        # Twelve "Sep 2025" side by side do not fit: slanted.
+        x_label_rotation=30,
         style=Style(**STYLE, colors=tuple(rating.colour for rating in ratings) or ("#6e7781",)),
     )
     chart.x_labels = [month_label(month.month) for month in verdicts]
