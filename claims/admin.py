@@ -153,14 +153,37 @@ class OpenFlagFilter(admin.SimpleListFilter):
     title = _("open flag")
     parameter_name = "flag"
 
+    ANY = "any"
+
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Claim]) -> list[tuple[str, StrOrPromise]]:
-        return list(FlagKind.choices)
+        return [(self.ANY, _("Any kind")), *FlagKind.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         kind = self.value()
+        if kind == self.ANY:
+            return selectors.claims_with_any_open_flag(queryset)
         if kind in FlagKind.values:
             return selectors.claims_with_open_flag(queryset, kind)
         return queryset
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """The claims waiting in review that the reader may publish (their role, and four-eyes): the home page's list."""
+
+    title = _("review")
+    parameter_name = "review"
+    MINE = "mine"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Claim]) -> list[tuple[str, StrOrPromise]]:
+        return [(self.MINE, _("Waiting for me to publish"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if self.value() != self.MINE:
+            return queryset
+        user = rules.signed_in(request.user)
+        if not user.has_perm("claims.publish_claim"):
+            return queryset.none()
+        return rules.claims_may_publish(queryset.filter(status=ClaimStatus.IN_REVIEW), user)
 
 
 def watch_news(source: Source) -> str:
@@ -410,7 +433,7 @@ class ClaimAdmin(DeskHistoryAdmin):
         "assignee",
         "updated",
     ]
-    list_filter = ["status", "rating", OpenFlagFilter, "language", "assignee"]
+    list_filter = ["status", "rating", OpenFlagFilter, ReviewFilter, "language", "assignee"]
     search_fields = ["text", "claimant"]
     date_hierarchy = "created_at"
     list_per_page = 50

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
@@ -143,6 +143,12 @@ class Claim(models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["language"]),
             models.Index(fields=["-published_at"]),
+            # The home page's verdicts per month: the fact-checks first published in the last months.
+            models.Index(
+                fields=["first_published_at"],
+                condition=Q(first_published_at__isnull=False),
+                name="claim_first_published_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -496,6 +502,9 @@ class Flag(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind"], condition=Q(cleared_at__isnull=True), name="flag_open_kind_idx"),
+            # The home page: flags raised this week, and flags raised and cleared per week.
+            models.Index(fields=["raised_at"], name="flag_raised_at_idx"),
+            models.Index(fields=["cleared_at"], condition=Q(cleared_at__isnull=False), name="flag_cleared_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -558,3 +567,28 @@ class Event(models.Model):
     def webhook_id(self) -> str:
         """The id receivers drop repeats by (Standard Webhooks' `webhook-id`): the same for every try."""
         return f"evt_{self.pk}"
+
+
+class DeskDay(models.Model):
+    """The desk's figures for one day in its time zone, recorded by beat (claims.stats.desk_day_record).
+
+    What the claims and flags do not keep themselves: how many fact-checks were published that day and how many of
+    them were healthy (claims.stats.healthy_published). Recorded again as the day goes on; the day's last record
+    stays, so that the weekly health chart keeps its history.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    published = models.PositiveIntegerField(_("published fact-checks"))
+    healthy = models.PositiveIntegerField(_("healthy fact-checks"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("desk day")
+        verbose_name_plural = _("desk days")
+        constraints = [
+            models.CheckConstraint(condition=Q(healthy__lte=F("published")), name="desk_day_healthy_within_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.healthy}/{self.published}"

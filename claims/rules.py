@@ -7,16 +7,19 @@ turn it into one status code.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from claims.errors import InvalidInput, NotAllowed, RuleViolation
-from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance
+from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance, Transition
 
 # Whoever asks: a desk member, or someone not signed in.
 AnyUser = User | AnonymousUser
@@ -254,6 +257,55 @@ def may_publish(claim: Claim, user: AnyUser) -> bool:
     except RuleViolation:
         return False
     return True
+
+
+def claims_may_publish(claims: QuerySet[Claim], user: User) -> QuerySet[Claim]:
+    """The claims among these that the four-eyes rule lets this user publish: may_publish as a query, for lists.
+
+    The same rule, read the same way: whoever last sent the claim to review, or changed its rating, summary or text
+    since (a history record of theirs that differs in one of those from the record before it), does not publish it.
+    A claim never sent to review is not held back. Each claim is annotated with `sent_to_review_at` (None if never).
+    """
+    last_sent = Transition.objects.filter(claim=OuterRef("pk"), to_status=ClaimStatus.IN_REVIEW).order_by("-at", "-id")
+    claims = claims.annotate(
+        sent_to_review_at=Subquery(last_sent.values("at")[:1]),
+        sent_to_review_by=Subquery(last_sent.values("by_id")[:1]),
+    )
+    if not settings.FACTCHECK_FOUR_EYES:
+        return claims
+    history = Claim.history.model
+    # The record just before each record of the claim's history, in (history_date, history_id) order.
+    previous = (
+        history.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")[:1]
+    )
+    verdict_edits = (
+        history.objects.filter(
+            id=OuterRef("pk"), history_user_id=user.pk, history_date__gte=OuterRef("sent_to_review_at")
+        )
+        .annotate(
+            before_id=Subquery(previous.values("history_id")),
+            **{f"{name}_before": Subquery(previous.values(name)) for name in REVIEWED_FIELDS},
+        )
+        .filter(before_id__isnull=False)
+        .filter(functools.reduce(operator.or_, (_differs(name, f"{name}_before") for name in REVIEWED_FIELDS)))
+    )
+    return claims.filter(Q(sent_to_review_by__isnull=True) | ~Q(sent_to_review_by=user.pk)).exclude(
+        Exists(verdict_edits)
+    )
+
+
+def _differs(field: str, other: str) -> Q:
+    """`field` and `other` differ, NULL included (SQL's IS DISTINCT FROM): a rating set or removed is a change."""
+    return (
+        Q(**{f"{field}__isnull": False, f"{other}__isnull": False}) & ~Q(**{field: F(other)})
+        | Q(**{f"{field}__isnull": True, f"{other}__isnull": False})
+        | Q(**{f"{field}__isnull": False, f"{other}__isnull": True})
+    )
 
 
 def _verdict_editors_since(claim: Claim, since: datetime) -> set[int]:

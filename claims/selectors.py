@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.contrib.auth.models import Permission, User
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from claims.models import Claim, Evidence, Flag
@@ -23,6 +23,11 @@ def open_flags() -> QuerySet[Flag]:
 def claims_with_open_flag(claims: QuerySet[Claim], kind: str) -> QuerySet[Claim]:
     """The claims among these with an open flag of this kind (the admin's and the API's flag filter)."""
     return claims.filter(flags__kind=kind, flags__cleared_at__isnull=True)
+
+
+def claims_with_any_open_flag(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The claims among these with an open flag of any kind."""
+    return claims.filter(Exists(Flag.objects.filter(claim=OuterRef("pk"), cleared_at__isnull=True)))
 
 
 def claim_list() -> QuerySet[Claim]:

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
+from claims import stats
 from claims.api.serializers import (
     CheckSerializer,
     ClaimInputSerializer,
@@ -18,6 +19,7 @@ from claims.api.serializers import (
     EvidenceUpdateSerializer,
     HistoryEntrySerializer,
     SourceSerializer,
+    StatsSerializer,
     TransitionInputSerializer,
 )
 
@@ -227,3 +229,15 @@ def add_common_error_responses(result: dict[str, Any], generator: Any, request: 
             for code, description in extra.items():
                 responses.setdefault(code, _error_response(description, media))
     return result
+
+
+stats_schema = extend_schema(
+    summary="The desk's figures: health, flags and verdicts over time, sources by state",
+    description=(
+        "The weekly share of published fact-checks whose evidence is all healthy (no open flag; the last day "
+        "recorded each week), flags raised and cleared per week, verdicts per month (the fact-checks first "
+        f"published that month, by their verdict today), and sources by state. The last {stats.WEEKS} weeks and "
+        f"{stats.MONTHS} months, each beginning at midnight in the desk's time zone; the current one last."
+    ),
+    responses={200: StatsSerializer},
+)

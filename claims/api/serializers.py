@@ -331,3 +331,37 @@ class EvidenceUpdateSerializer(StrictInput):
     quote_override_reason = serializers.CharField(
         max_length=5_000, required=False, help_text="Editors: why the quote holds although the checker cannot find it."
     )
+
+
+# --- The desk's figures (claims/stats.py) -----------------------------------------------------
+
+
+class WeekHealthSerializer(serializers.Serializer[Any]):
+    week = serializers.DateField(help_text="The week's Monday, in the desk's time zone.")
+    published = serializers.IntegerField(
+        allow_null=True, help_text="Fact-checks published on the week's last recorded day; null if none was recorded."
+    )
+    healthy = serializers.IntegerField(allow_null=True, help_text="Of those, the ones with no open flag.")
+    share = serializers.FloatField(allow_null=True, help_text="healthy / published, from 0 to 1; null without any.")
+
+
+class WeekFlagsSerializer(serializers.Serializer[Any]):
+    week = serializers.DateField(help_text="The week's Monday, in the desk's time zone.")
+    raised = serializers.IntegerField()
+    cleared = serializers.IntegerField()
+
+
+class MonthVerdictsSerializer(serializers.Serializer[Any]):
+    month = serializers.DateField(help_text="The month's first day.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Fact-checks first published that month, by their verdict's slug today (verdicts with none omitted).",
+    )
+
+
+class StatsSerializer(serializers.Serializer[Any]):
+    time_zone = serializers.CharField(help_text="The desk's time zone, in which weeks and months begin.")
+    health = WeekHealthSerializer(many=True)
+    flags = WeekFlagsSerializer(many=True)
+    verdicts = MonthVerdictsSerializer(many=True)
+    sources = serializers.DictField(child=serializers.IntegerField(), help_text="How many sources are in each state.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from claims.alerts.api import WebhookEndpointViewSet
@@ -15,4 +16,4 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("ratings", views.RatingViewSet, basename="rating")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("stats/", views.StatsView.as_view(), name="stats")]

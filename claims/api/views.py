@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from rest_framework import mixins, status, viewsets
@@ -14,12 +15,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import ModelSerializer
+from rest_framework.views import APIView
 
-from claims import rules, selectors
+from claims import rules, selectors, stats
 from claims.api.etags import expected_version, with_etag
 from claims.api.filters import ClaimFilter, SourceFilter
 from claims.api.permissions import ClaimAccess, DeskRole, EvidenceAccess, SourceAccess
-from claims.api.schema import claim_schema, evidence_schema, rating_schema, source_schema
+from claims.api.schema import claim_schema, evidence_schema, rating_schema, source_schema, stats_schema
 from claims.api.serializers import (
     CheckSerializer,
     ClaimInputSerializer,
@@ -31,6 +33,7 @@ from claims.api.serializers import (
     HistoryEntrySerializer,
     RatingSerializer,
     SourceSerializer,
+    StatsSerializer,
     TransitionInputSerializer,
 )
 from claims.claimreview import claimreview_for
@@ -230,3 +233,24 @@ class RatingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Rating]):
 
     def get_queryset(self) -> QuerySet[Rating]:
         return Rating.objects.order_by("order", "slug")
+
+
+# --- The desk's figures -------------------------------------------------------------------------
+
+
+class StatsView(APIView):
+    """The home page's figures, for dashboards: the same numbers as its charts (claims/stats.py)."""
+
+    permission_classes = [DeskRole]
+
+    @stats_schema
+    def get(self, request: Request) -> Response:
+        figures = stats.desk_figures()
+        data = {
+            "time_zone": settings.TIME_ZONE,
+            "health": figures.health,
+            "flags": figures.flags,
+            "verdicts": figures.verdicts,
+            "sources": figures.sources,
+        }
+        return Response(StatsSerializer(data).data)

@@ -23,7 +23,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the desk's site: its index is the editors' home page (claims/admin_site.py).
+    "claims.admin_apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -166,6 +167,8 @@ CELERY_TASK_ROUTES = {
     "claims.alerts.tasks.notice_send_task": {"queue": "alerts"},
     "claims.alerts.tasks.digests_send_task": {"queue": "alerts"},
     "claims.alerts.tasks.endpoint_disabled_mail_task": {"queue": "alerts"},
+    # The home page's daily figures, every hour.
+    "claims.sources.tasks.desk_day_record_task": {"queue": "sweeps"},
     # Celery's own daily clean-up, which beat adds by itself (it does nothing here: no results are kept).
     "celery.backend_cleanup": {"queue": "sweeps"},
 }
