@@ -15,7 +15,6 @@ the in-process CPU breakdown, the sweeps (run.py runs them in that order), and t
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 import time
@@ -27,10 +26,10 @@ if str(ROOT) not in sys.path:  # run as a file (python bench/bench_fetch.py) as 
     sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
-    LOOPBACK,
     code_version,
     database_from_env,
     django_migrate,
+    fetch_networks_check,
     require_loopback,
     section_publish,
 )
@@ -102,16 +101,6 @@ def main() -> int:
         section_publish("bench-fetch", render(ctx), write=not args.no_write, log=log)
     log(f"done in {time.monotonic() - began:.0f} s")
     return 0
-
-
-def fetch_networks_check() -> None:
-    """Refuse settings that would let the worker's fetcher reach past loopback."""
-    from django.conf import settings
-
-    for network in settings.FACTCHECK_FETCH_ALLOW_NETWORKS:
-        allowed = ipaddress.ip_network(network, strict=False)
-        if not isinstance(allowed, ipaddress.IPv4Network) or not allowed.subnet_of(LOOPBACK):
-            raise SystemExit(f"FACTCHECK_FETCH_ALLOW_NETWORKS allows {network}: the bench only allows loopback")
 
 
 if __name__ == "__main__":

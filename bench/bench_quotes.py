@@ -8,7 +8,6 @@ database. `--quick` reads every sixth page and only the issue's pathological pag
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file (python bench/bench_quotes.py) as well as a module
     sys.path.insert(0, str(ROOT))
 
-from bench.common import DEFAULT_SETTINGS, LOOPBACK, code_version, section_publish  # noqa: E402
+from bench.common import DEFAULT_SETTINGS, code_version, fetch_networks_check, section_publish  # noqa: E402
 from bench.quotes import log  # noqa: E402
 
 # The files whose code the run measures: their hashes name it in the report, with the commit.
@@ -67,16 +66,6 @@ def main() -> int:
     section_publish("bench-quotes", render(Context(results, code, argv)), write=not args.no_write, log=log)
     log(f"done in {results.seconds:.0f} s")
     return 0
-
-
-def fetch_networks_check() -> None:
-    """Refuse settings that would let the fetcher reach past loopback (the run sets 127.0.0.0/8 itself)."""
-    from django.conf import settings
-
-    for network in settings.FACTCHECK_FETCH_ALLOW_NETWORKS:
-        allowed = ipaddress.ip_network(network, strict=False)
-        if not isinstance(allowed, ipaddress.IPv4Network) or not allowed.subnet_of(LOOPBACK):
-            raise SystemExit(f"FACTCHECK_FETCH_ALLOW_NETWORKS allows {network}: the bench only allows loopback")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +46,16 @@ def require_loopback(url: str, what: str) -> None:
         ip = ipaddress.ip_address(address)
         if ip not in LOOPBACK and ip != ipaddress.ip_address("::1"):
             raise SystemExit(f"{what} ({url}) is not on loopback ({address}); the benchmark only talks to 127.0.0.0/8.")
+
+
+def fetch_networks_check() -> None:
+    """Refuse settings that would let the fetcher (here or in the bench's workers) reach past loopback."""
+    from django.conf import settings
+
+    for network in settings.FACTCHECK_FETCH_ALLOW_NETWORKS:
+        allowed = ipaddress.ip_network(network, strict=False)
+        if not isinstance(allowed, ipaddress.IPv4Network) or not allowed.subnet_of(LOOPBACK):
+            raise SystemExit(f"FACTCHECK_FETCH_ALLOW_NETWORKS allows {network}: the bench only allows loopback")
 
 
 def database_ensure(url: str, *, log: Log) -> str:
@@ -135,3 +150,51 @@ def code_version(files: list[str]) -> str:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "missing"
         digests.append(f"`{name}` {digest}")
     return f"commit {commit} plus the working tree at the start of the run (sha256: {', '.join(digests)})"
+
+
+class ServerProcess:
+    """`python -m <module> <args>` in a process of its own (its CPU is measured apart), its output in a temporary
+    file: started, waited for until it prints a line matching `ready`, stopped."""
+
+    def __init__(self, module: str, *args: str, name: str, ready: str, timeout: float = 60) -> None:
+        self.module = module
+        self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            # What the ready line's groups say (a port, a count).
+            self.ready = self._wait_ready(re.compile(ready), timeout)
+        except BaseException:
+            # Nobody will stop a server that never became ours.
+            self.stop()
+            raise
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+    def _wait_ready(self, ready: re.Pattern[str], timeout: float) -> tuple[str, ...]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = ready.search(self.output())
+            if match:
+                return match.groups()
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.module} exited: {self.output()}")
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.module} did not start within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+        os.unlink(self.log.name)

@@ -5,17 +5,12 @@ from __future__ import annotations
 import codecs
 import os
 import random
-import re
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import ROOT, require_loopback
+from bench.common import ServerProcess, require_loopback
 from bench.quotes import hostile, log, pageset, typed
 from bench.quotes.pageset import Negative, Page, Passage
 from bench.quotes.reading import Cost, Read, measured, status_mb
@@ -83,49 +78,16 @@ class Results:
     seconds: float = 0.0
 
 
-class PageServer:
+class PageServer(ServerProcess):
     """server.py in a process of its own: its CPU is not the reader's, and the bench process stays single-threaded
     (it forks a reader per page)."""
 
     def __init__(self, directory: Path) -> None:
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-quotes-server-", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.quotes.server", str(directory)],
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            self.port = self._ready()
-        except BaseException:
-            self.stop()
-            raise
-
-    def _ready(self) -> int:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            match = re.search(r"READY (\d+)", Path(self.log.name).read_text())
-            if match:
-                return int(match.group(1))
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the page server exited: {Path(self.log.name).read_text()}")
-            time.sleep(0.1)
-        raise RuntimeError("the page server did not start within 60 s")
+        super().__init__("bench.quotes.server", str(directory), name="bench-quotes-server", ready=r"READY (\d+)")
+        self.port = int(self.ready[0])
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.log.close()
-        os.unlink(self.log.name)
 
 
 def quotes_asked(page: Page, rng: random.Random) -> list[Asked]:
