@@ -11,6 +11,11 @@ from django.utils.translation import override
 from claims.models import Claim
 
 
+def site_url(path: str) -> str:
+    """An address on the newsroom's own site (FACTCHECK_SITE_URL), for what is read away from it: feeds, mail."""
+    return f"{settings.FACTCHECK_SITE_URL.rstrip('/')}{path}"
+
+
 def factcheck_url(claim: Claim, *, base_url: str | None = None) -> str:
     """The public page of a fact-check, on the newsroom's own site."""
     base = (base_url if base_url is not None else settings.FACTCHECK_SITE_URL).rstrip("/")

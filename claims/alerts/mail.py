@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from claims.alerts.models import AlertSettings, MailChoice, Notice, WebhookEndpoint
 from claims.alerts.webhooks import backoff
-from claims.claimreview import factcheck_url
+from claims.claimreview import factcheck_url, site_url
 from claims.flags import EVIDENCE_BEHIND
 from claims.models import Event, Evidence, FlagKind
 
@@ -40,10 +40,6 @@ EVIDENCE_PER_MAIL = 3
 # Events listed in one digest; beyond, the digest says how many more there are.
 EVENTS_PER_DIGEST = 200
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
-
-
-def site_url(path: str) -> str:
-    return f"{settings.FACTCHECK_SITE_URL.rstrip('/')}{path}"
 
 
 def language_of(user: User) -> str:

@@ -13,15 +13,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from claims.claimreview import factcheck_url
+from claims.claimreview import factcheck_url, site_url
 from claims.public import selectors
 from claims.public.selectors import PublishedFactCheck
 
 FEED_LENGTH = 50
-
-
-def site_url(path: str) -> str:
-    return f"{settings.FACTCHECK_SITE_URL.rstrip('/')}{path}"
 
 
 class FactCheckFeed(Feed[PublishedFactCheck, None]):
