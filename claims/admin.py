@@ -161,7 +161,7 @@ class OpenFlagFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         kind = self.value()
         if kind == self.ANY:
-            return selectors.claims_with_any_open_flag(queryset)
+            return selectors.claims_with_open_flag(queryset)
         if kind in FlagKind.values:
             return selectors.claims_with_open_flag(queryset, kind)
         return queryset
@@ -175,15 +175,13 @@ class ReviewFilter(admin.SimpleListFilter):
     MINE = "mine"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Claim]) -> list[tuple[str, StrOrPromise]]:
-        return [(self.MINE, _("Waiting for me to publish"))]
+        # Offered to those who publish: for the others it would always be empty.
+        return [(self.MINE, _("Waiting for me to publish"))] if rules.can_publish(request.user) else []
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         if self.value() != self.MINE:
             return queryset
-        user = rules.signed_in(request.user)
-        if not user.has_perm("claims.publish_claim"):
-            return queryset.none()
-        return rules.claims_may_publish(queryset.filter(status=ClaimStatus.IN_REVIEW), user)
+        return selectors.claims_to_publish(queryset, rules.signed_in(request.user))
 
 
 def watch_news(source: Source) -> str:

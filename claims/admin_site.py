@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from claims import charts, home, rules, stats
@@ -38,12 +39,16 @@ class SourceCount:
     url: str
 
 
+# Seconds a browser may show a chart it has before asking again.
+CHART_MAX_AGE = 300
+
+
 class DeskAdminSite(admin.AdminSite):
     index_template = "admin/desk_index.html"
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         # django-csp types its decorators for views that take the request alone; this one takes the chart's name too.
-        chart = self.admin_view(csp_replace(CHART_POLICY)(self.chart_view))  # type: ignore[arg-type]
+        chart = self.admin_view(csp_replace(CHART_POLICY)(self.chart_view), cacheable=True)  # type: ignore[arg-type]
         return [path("desk/charts/<slug:name>.svg", chart, name="desk_chart"), *super().get_urls()]
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
@@ -58,8 +63,13 @@ class DeskAdminSite(admin.AdminSite):
             raise PermissionDenied
         if name not in charts.CHARTS:
             raise Http404(_("There is no such chart."))
-        svg = charts.chart_svg(name, timezone.localdate())
-        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        response = HttpResponse(
+            charts.chart_svg(name, timezone.localdate()), content_type="image/svg+xml; charset=utf-8"
+        )
+        # The figures change with the sweeps and beat's hourly record: the browser keeps a chart a few minutes
+        # rather than drawing it again on each visit of the home page.
+        patch_cache_control(response, private=True, max_age=CHART_MAX_AGE)
+        return response
 
 
 def changelist(model: str, **filters: object) -> str:
@@ -72,11 +82,11 @@ def desk_home(request: HttpRequest) -> dict[str, Any]:
     user = rules.signed_in(request.user)
     now = timezone.now()
     week_start = home.this_week_start(now)
-    may_publish = user.has_perm("claims.publish_claim")
+    may_publish = rules.can_publish(user)
     figures = stats.desk_figures(today=timezone.localdate(now))
     return {
         "assigned": home.bounded(home.claims_assigned_to(user)),
-        "assigned_url": changelist("claim", assignee__id__exact=user.pk),
+        "assigned_url": changelist("claim", assignee__id__exact=user.pk, status__in=",".join(home.IN_PROGRESS)),
         "to_publish": home.bounded(home.claims_to_publish_by(user)) if may_publish else None,
         "to_publish_url": changelist("claim", review="mine"),
         "flagged": home.bounded(home.published_with_open_flags()),

@@ -46,8 +46,6 @@ def _config(**options: Any) -> dict[str, Any]:
         "js": [],
         "width": 800,
         "height": 320,
-        "disable_xml_declaration": False,
-        "x_label_rotation": 0,
         "truncate_label": -1,
         "legend_at_bottom": True,
         "no_data_text": _("No figures yet"),
@@ -127,5 +125,5 @@ def chart_svg(name: str, today: date) -> bytes:
     if name == "flags":
         return flags_chart(stats.flags_per_week(today))
     if name == "verdicts":
-        return verdicts_chart(stats.verdicts_per_month(today), list(Rating.objects.order_by("order", "slug")))
+        return verdicts_chart(stats.verdicts_per_month(today), list(Rating.objects.all()))
     raise KeyError(name)

@@ -5,14 +5,15 @@ Each block shows at most HOME_ROWS rows and links to the admin's list with the s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from claims import rules, selectors, stats
+from claims import selectors, stats
 from claims.models import Claim, ClaimStatus, Flag
 
 HOME_ROWS = 10
@@ -31,24 +32,16 @@ def claims_assigned_to(user: User) -> QuerySet[Claim]:
 
 
 def claims_to_publish_by(user: User) -> QuerySet[Claim]:
-    """The claims waiting in review that this user may publish: their role's right, and four-eyes (the rule's own
-    query). Longest waiting first. None for a role that does not publish."""
-    if not user.has_perm("claims.publish_claim"):
-        return Claim.objects.none()
-    waiting = Claim.objects.filter(status=ClaimStatus.IN_REVIEW).select_related("rating", "assignee")
-    return rules.claims_may_publish(waiting, user).order_by(F("sent_to_review_at").asc(), "id")
+    """The claims waiting in review that this user may publish, longest waiting first (selectors.claims_to_publish)."""
+    return selectors.claims_to_publish(Claim.objects.select_related("rating", "assignee"), user)
 
 
 def published_with_open_flags() -> QuerySet[Claim]:
     """Published fact-checks with an open flag, the one whose oldest open flag is oldest first; with those flags
     (`open_flags`, as selectors.prefetched_open_flags reads them) and `oldest_flag_at`."""
-    return (
-        Claim.objects.filter(status=ClaimStatus.PUBLISHED)
-        .annotate(oldest_flag_at=Min("flags__raised_at", filter=Q(flags__cleared_at__isnull=True)))
-        .filter(oldest_flag_at__isnull=False)
-        .select_related("rating", "assignee")
-        .prefetch_related(Prefetch("flags", queryset=selectors.open_flags(), to_attr="open_flags"))
-        .order_by("oldest_flag_at", "id")
+    flagged = selectors.claims_with_open_flag(selectors.claim_list().filter(status=ClaimStatus.PUBLISHED))
+    return flagged.annotate(oldest_flag_at=Min("flags__raised_at", filter=Q(flags__cleared_at__isnull=True))).order_by(
+        "oldest_flag_at", "id"
     )
 
 
@@ -66,11 +59,11 @@ def flags_raised_since(since: datetime) -> QuerySet[Flag]:
 class Block:
     """One list of the home page: its first rows and whether there are more than those."""
 
-    rows: list[object]
+    rows: Sequence[object]
     more: bool
 
 
 def bounded(rows: QuerySet[Claim] | QuerySet[Flag], limit: int = HOME_ROWS) -> Block:
     """The first `limit` rows, and whether there are more (one query: one row more is read)."""
     taken = list(rows[: limit + 1])
-    return Block(rows=list(taken[:limit]), more=len(taken) > limit)
+    return Block(rows=taken[:limit], more=len(taken) > limit)

@@ -570,7 +570,7 @@ class Event(models.Model):
 
 
 class DeskDay(models.Model):
-    """The desk's figures for one day in its time zone, recorded by beat (claims.stats.desk_day_record).
+    """The desk's figures for one day in its time zone, recorded by beat (claims.services.figures.desk_day_record).
 
     What the claims and flags do not keep themselves: how many fact-checks were published that day and how many of
     them were healthy (claims.stats.healthy_published). Recorded again as the day goes on; the day's last record

@@ -8,15 +8,16 @@ turn it into one status code.
 from __future__ import annotations
 
 import functools
-import itertools
 import operator
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
+from django_stubs_ext import WithAnnotations
 
 from claims.errors import InvalidInput, NotAllowed, RuleViolation
 from claims.models import Claim, ClaimStatus, QuoteStatus, Rating, Stance, Transition
@@ -230,17 +231,17 @@ def can_send_to_review(user: AnyUser) -> bool:
 def check_four_eyes(claim: Claim, by: AnyUser) -> None:
     """Two people see every verdict: whoever last sent the claim to review, or changed its rating, summary or text
     since, does not publish it."""
-    if not settings.FACTCHECK_FOUR_EYES:
+    if not settings.FACTCHECK_FOUR_EYES or not isinstance(by, User):
         return
-    sent_to_review = claim.transitions.filter(to_status=ClaimStatus.IN_REVIEW).order_by("-at", "-id").first()
-    if sent_to_review is None:
+    facts = _four_eyes(Claim.objects.filter(pk=claim.pk), by).first()
+    if facts is None or facts.sent_to_review_by is None:
         return
-    if sent_to_review.by_id == by.pk:
+    if facts.sent_to_review_by == by.pk:
         raise RuleViolation(
             "four_eyes",
             gettext("You sent this claim to review, so someone else must publish it (four-eyes rule)."),
         )
-    if by.pk in _verdict_editors_since(claim, sent_to_review.at):
+    if facts.verdict_edited_by_user:
         raise RuleViolation(
             "four_eyes",
             gettext(
@@ -259,20 +260,39 @@ def may_publish(claim: Claim, user: AnyUser) -> bool:
     return True
 
 
+def can_publish(user: AnyUser) -> bool:
+    """The role's right to publish (each claim's readiness and four-eyes are checked when it moves)."""
+    return user.has_perm(MOVES[(S.IN_REVIEW, S.PUBLISHED)])
+
+
 def claims_may_publish(claims: QuerySet[Claim], user: User) -> QuerySet[Claim]:
     """The claims among these that the four-eyes rule lets this user publish: may_publish as a query, for lists.
 
-    The same rule, read the same way: whoever last sent the claim to review, or changed its rating, summary or text
-    since (a history record of theirs that differs in one of those from the record before it), does not publish it.
     A claim never sent to review is not held back. Each claim is annotated with `sent_to_review_at` (None if never).
     """
+    claims = _four_eyes(claims, user)
+    if not settings.FACTCHECK_FOUR_EYES:
+        return claims
+    return claims.filter(Q(sent_to_review_by__isnull=True) | ~Q(sent_to_review_by=user.pk)).exclude(
+        Q(verdict_edited_by_user=True)
+    )
+
+
+class FourEyesFacts(TypedDict):
+    sent_to_review_at: datetime | None
+    sent_to_review_by: int | None
+    verdict_edited_by_user: bool
+
+
+def _four_eyes(claims: QuerySet[Claim], user: User) -> QuerySet[WithAnnotations[Claim, FourEyesFacts]]:
+    """The four-eyes rule's facts, as annotations: who last sent each claim to review and when
+    (`sent_to_review_by`, `sent_to_review_at`), and whether this user changed its rating, summary or text since
+    (`verdict_edited_by_user`: a history record of theirs that differs in one of those from the record before it)."""
     last_sent = Transition.objects.filter(claim=OuterRef("pk"), to_status=ClaimStatus.IN_REVIEW).order_by("-at", "-id")
     claims = claims.annotate(
         sent_to_review_at=Subquery(last_sent.values("at")[:1]),
         sent_to_review_by=Subquery(last_sent.values("by_id")[:1]),
     )
-    if not settings.FACTCHECK_FOUR_EYES:
-        return claims
     history = Claim.history.model
     # The record just before each record of the claim's history, in (history_date, history_id) order.
     previous = (
@@ -294,9 +314,7 @@ def claims_may_publish(claims: QuerySet[Claim], user: User) -> QuerySet[Claim]:
         .filter(before_id__isnull=False)
         .filter(functools.reduce(operator.or_, (_differs(name, f"{name}_before") for name in REVIEWED_FIELDS)))
     )
-    return claims.filter(Q(sent_to_review_by__isnull=True) | ~Q(sent_to_review_by=user.pk)).exclude(
-        Exists(verdict_edits)
-    )
+    return claims.annotate(verdict_edited_by_user=Exists(verdict_edits))
 
 
 def _differs(field: str, other: str) -> Q:
@@ -306,17 +324,6 @@ def _differs(field: str, other: str) -> Q:
         | Q(**{f"{field}__isnull": True, f"{other}__isnull": False})
         | Q(**{f"{field}__isnull": False, f"{other}__isnull": True})
     )
-
-
-def _verdict_editors_since(claim: Claim, since: datetime) -> set[int]:
-    """Who changed the claim's rating, summary or text since `since`, from its history."""
-    before = claim.history.filter(history_date__lt=since).order_by("-history_date", "-history_id").first()
-    records = list(claim.history.filter(history_date__gte=since).order_by("history_date", "history_id"))
-    editors: set[int] = set()
-    for previous, record in itertools.pairwise([before, *records] if before is not None else records):
-        if any(getattr(previous, name) != getattr(record, name) for name in REVIEWED_FIELDS):
-            editors.add(record.history_user_id)
-    return editors
 
 
 def check_move(claim: Claim, to: ClaimStatus, by: AnyUser, comment: str) -> None:

@@ -10,24 +10,35 @@ from typing import Any, Literal
 
 from django.contrib.auth.models import Permission, User
 from django.db import connection
-from django.db.models import BooleanField, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from claims.models import Claim, Evidence, Flag
+from claims import rules
+from claims.models import Claim, ClaimStatus, Evidence, Flag
 
 
 def open_flags() -> QuerySet[Flag]:
     return Flag.objects.filter(cleared_at__isnull=True).order_by("kind")
 
 
-def claims_with_open_flag(claims: QuerySet[Claim], kind: str) -> QuerySet[Claim]:
-    """The claims among these with an open flag of this kind (the admin's and the API's flag filter)."""
-    return claims.filter(flags__kind=kind, flags__cleared_at__isnull=True)
+def has_open_flag(kind: str | None = None) -> Exists:
+    """A claim has an open flag (of this kind, or of any): for filters, the home page and the health figures."""
+    flags = Flag.objects.filter(claim=OuterRef("pk"), cleared_at__isnull=True)
+    return Exists(flags.filter(kind=kind) if kind else flags)
 
 
-def claims_with_any_open_flag(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """The claims among these with an open flag of any kind."""
-    return claims.filter(Exists(Flag.objects.filter(claim=OuterRef("pk"), cleared_at__isnull=True)))
+def claims_with_open_flag(claims: QuerySet[Claim], kind: str | None = None) -> QuerySet[Claim]:
+    """The claims among these with an open flag of this kind, or of any (the admin's and the API's flag filter)."""
+    return claims.filter(has_open_flag(kind))
+
+
+def claims_to_publish(claims: QuerySet[Claim], user: User) -> QuerySet[Claim]:
+    """The claims among these waiting in review that this user may publish (their role, and four-eyes), longest
+    waiting first. None for a role that does not publish."""
+    if not rules.can_publish(user):
+        return claims.none()
+    waiting = claims.filter(status=ClaimStatus.IN_REVIEW)
+    return rules.claims_may_publish(waiting, user).order_by(F("sent_to_review_at").asc(), "id")
 
 
 def claim_list() -> QuerySet[Claim]:

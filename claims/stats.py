@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from claims import selectors
 from claims.models import Claim, ClaimStatus, DeskDay, Flag, Rating, Source, SourceState
 
 # How far back the charts and the stats go.
@@ -32,30 +33,7 @@ def healthy_published() -> QuerySet[Claim]:
     (`source_changed`), or no decisive evidence left whose source is alive and whose quote is found (`unproven`).
     A published fact-check with none of them open is healthy.
     """
-    return Claim.objects.filter(status=ClaimStatus.PUBLISHED).exclude(
-        Exists(Flag.objects.filter(claim=OuterRef("pk"), cleared_at__isnull=True))
-    )
-
-
-# --- The daily record (beat) -------------------------------------------------------------------
-
-
-def desk_day_record(*, now: datetime | None = None) -> DeskDay:
-    """Record today's figures (the desk's today): how many fact-checks are published now, how many are healthy.
-
-    Beat runs it every hour; each run updates the day's row (one row a day however often it runs), so that the day
-    keeps its last record.
-    """
-    now = now or timezone.now()
-    published = Claim.objects.filter(status=ClaimStatus.PUBLISHED).aggregate(
-        published=Count("pk"),
-        healthy=Count("pk", filter=Q(pk__in=healthy_published().values("pk"))),
-    )
-    day, _ = DeskDay.objects.update_or_create(
-        date=timezone.localdate(now),
-        defaults={"published": published["published"], "healthy": published["healthy"], "recorded_at": now},
-    )
-    return day
+    return Claim.objects.filter(status=ClaimStatus.PUBLISHED).exclude(selectors.has_open_flag())
 
 
 # --- Periods ----------------------------------------------------------------------------------
@@ -203,6 +181,6 @@ def desk_figures(*, today: date | None = None) -> DeskFigures:
         health=health_per_week(today),
         flags=flags_per_week(today),
         verdicts=verdicts_per_month(today),
-        ratings=list(Rating.objects.order_by("order", "slug")),
+        ratings=list(Rating.objects.all()),
         sources=sources_by_state(),
     )

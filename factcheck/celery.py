@@ -12,8 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
 
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Tasks live beside the work they run (claims/sources/tasks.py), not in one tasks module per app.
-app.autodiscover_tasks(["claims.sources", "claims.alerts"])
+# Tasks live beside the work they run (claims/tasks.py, claims/sources/tasks.py, claims/alerts/tasks.py).
+app.autodiscover_tasks(["claims", "claims.sources", "claims.alerts"])
 
 
 @task_prerun.connect

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 # name, task, every (hours): beat records today's figures every hour, so that the day's last record is at most an
 # hour before midnight, and a beat that was down for a while loses no more than those hours.
-SCHEDULE = ("Record the desk's daily figures", "claims.sources.tasks.desk_day_record_task", 1)
+SCHEDULE = ("Record the desk's daily figures", "claims.tasks.desk_day_record_task", 1)
 
 
 def create_schedule(apps, schema_editor):

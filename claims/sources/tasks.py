@@ -12,7 +12,6 @@ from django.db import OperationalError
 from claims.flags import flags_sweep, flags_sweep_checked
 from claims.sources.check import source_fetch, source_record
 from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncited
-from claims.stats import desk_day_record
 
 # A check's fetch is bounded by FACTCHECK_FETCH_TOTAL_TIMEOUT; the limits leave room for extraction and storage
 # and stay far below the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), so that a running check is not
@@ -82,12 +81,3 @@ def sources_dispatch_task() -> None:
 def flags_sweep_task() -> None:
     """Every ten minutes: raise and clear the flags of every claim."""
     flags_sweep()
-
-
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)
-def desk_day_record_task() -> None:
-    """Every hour: record today's figures (published and healthy fact-checks) for the home page's health chart.
-
-    Beside the sweeps, on their queue: it reads what the sweeps leave (the open flags).
-    """
-    desk_day_record()

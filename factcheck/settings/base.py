@@ -168,7 +168,7 @@ CELERY_TASK_ROUTES = {
     "claims.alerts.tasks.digests_send_task": {"queue": "alerts"},
     "claims.alerts.tasks.endpoint_disabled_mail_task": {"queue": "alerts"},
     # The home page's daily figures, every hour.
-    "claims.sources.tasks.desk_day_record_task": {"queue": "sweeps"},
+    "claims.tasks.desk_day_record_task": {"queue": "sweeps"},
     # Celery's own daily clean-up, which beat adds by itself (it does nothing here: no results are kept).
     "celery.backend_cleanup": {"queue": "sweeps"},
 }

@@ -10,7 +10,8 @@ from django_celery_beat.models import PeriodicTask
 
 from claims import stats
 from claims.models import ClaimStatus, DeskDay, Flag, FlagKind
-from claims.sources.tasks import desk_day_record_task
+from claims.services.figures import desk_day_record
+from claims.tasks import desk_day_record_task
 from tests.factories import claim_at
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +53,12 @@ def test_the_beat_task_records_the_days_figures_once_a_day_however_often_it_runs
 
 def test_the_day_is_the_desks_day_not_utcs():
     # 00:30 in Paris on 6 March is still 5 March in UTC.
-    day = stats.desk_day_record(now=at_paris(2025, 3, 6, 0, 30))
+    day = desk_day_record(now=at_paris(2025, 3, 6, 0, 30))
     assert day.date == datetime.date(2025, 3, 6)
 
 
 def test_beat_runs_the_daily_record_every_hour():
-    task = PeriodicTask.objects.get(task="claims.sources.tasks.desk_day_record_task")
+    task = PeriodicTask.objects.get(task="claims.tasks.desk_day_record_task")
     assert task.enabled
     assert (task.interval.every, task.interval.period) == (1, "hours")
 
