@@ -81,12 +81,9 @@ def database_url() -> str:
 
 def enqueue_into(broker_url: str) -> Callable[[Lease], None]:
     """What sources_dispatch calls to enqueue a check, sending it to the given broker (a throwaway redis)."""
-    from claims.sources.tasks import source_check_task
-    from factcheck.celery import app
 
     def enqueue(lease: Lease) -> None:
-        with app.connection_for_write(broker_url) as conn, conn.Producer() as producer:
-            source_check_task.apply_async((lease.source_id, str(lease.token)), producer=producer)
+        send_into(broker_url, "claims.sources.tasks.source_check_task", lease.source_id, str(lease.token))
 
     return enqueue
 

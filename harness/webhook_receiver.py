@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import random
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @dataclass
 class Script:
-    """How one path answers: `statuses` in turn (then `then`), after `delay` seconds; `fail_ratio` of the answers
-    drawn at random are 500s; `hold` makes it wait until released (a receiver the sender dies waiting for)."""
+    """How one path answers: `statuses` in turn (then `then`), after `delay` seconds; `hold` makes it wait until
+    released (a receiver the sender dies waiting for)."""
 
     statuses: list[int] = field(default_factory=list)
     then: int = 200
     delay: float = 0.0
-    fail_ratio: float = 0.0
     hold: threading.Event | None = None
 
 
@@ -29,7 +26,6 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
-    at: float
 
 
 class WebhookReceiver:
@@ -39,7 +35,6 @@ class WebhookReceiver:
         self.scripts: dict[str, Script] = {}
         self.received: list[Received] = []
         self._lock = threading.Lock()
-        self._random = random.Random(7)  # noqa: S311 - a test's coin, not a secret
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.receiver = self
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -57,10 +52,9 @@ class WebhookReceiver:
         with self._lock:
             return [seen for seen in self.received if seen.path == path]
 
-    def webhook_ids(self, path: str, *, answered: Iterable[int] = range(200, 300)) -> list[str]:
-        """The `webhook-id`s the path took (answered 2xx by default), once per delivery."""
-        statuses = set(answered)
-        return [seen.headers.get("webhook-id", "") for seen in self.at(path) if seen.status in statuses]
+    def webhook_ids(self, path: str) -> list[str]:
+        """The `webhook-id`s the path took (answered 2xx), once per delivery."""
+        return [seen.headers.get("webhook-id", "") for seen in self.at(path) if 200 <= seen.status < 300]
 
     def start(self) -> WebhookReceiver:
         self._thread.start()
@@ -77,11 +71,7 @@ class WebhookReceiver:
     def _answer(self, path: str) -> tuple[Script, int]:
         with self._lock:
             script = self.scripts.get(path) or Script(then=404)
-            if script.statuses:
-                return script, script.statuses.pop(0)
-            if script.fail_ratio and self._random.random() < script.fail_ratio:
-                return script, 500
-            return script, script.then
+            return script, script.statuses.pop(0) if script.statuses else script.then
 
     def _record(self, seen: Received) -> None:
         with self._lock:
@@ -107,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
         if script.delay:
             time.sleep(script.delay)
         headers = {name.lower(): value for name, value in self.headers.items()}
-        receiver._record(Received(self.path, headers, body, status, time.monotonic()))
+        receiver._record(Received(self.path, headers, body, status))
         answer = b'{"ok": true}' if 200 <= status < 300 else b'{"error": "scripted"}'
         try:
             self.send_response(status)

@@ -171,7 +171,11 @@ def desk_defaults(transactional_db: None) -> None:
                 "order": order,
             },
         )
-    roles = importlib.import_module("claims.migrations.0003_roles").ROLES
+    for migration in ("claims.migrations.0003_roles", "claims.alerts.migrations.0002_roles_and_schedules"):
+        add_roles(importlib.import_module(migration).ROLES)
+
+
+def add_roles(roles: dict[str, list[str]]) -> None:
     for name, permissions in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         for dotted in permissions:

@@ -116,10 +116,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
 
     def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool) -> None:
         data = form.cleaned_data
+        by = rules.signed_in(request.user)
         try:
             if change:
                 webhooks.endpoint_update(
-                    endpoint=obj,
+                    # As it is in the database: the form has already copied its fields onto `obj`.
+                    endpoint=WebhookEndpoint.objects.get(pk=obj.pk),
+                    by=by,
                     url=data["url"],
                     events=data["events"],
                     description=data["description"],
@@ -130,7 +133,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
                 url=data["url"],
                 events=data["events"],
                 description=data["description"],
-                by=rules.signed_in(request.user),
+                by=by,
             )
         except DeskError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -142,19 +145,21 @@ class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
         self.message_user(
             request,
             format_html(
-                "{} <code>{}</code>",
+                "{}: {} <code>{}</code>",
+                str(endpoint),
                 _("Its signing secret, shown this once: give it to the receiver now."),
                 endpoint.secret,
             ),
             messages.WARNING,
         )
 
-    @admin.action(description=_("Rotate the signing secret (the old one still signs for a day)"))
+    @admin.action(
+        description=_("Rotate the signing secret (the old one still signs for a day)"), permissions=["change"]
+    )
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        by = rules.signed_in(request.user)
         for endpoint in queryset:
-            rotated = webhooks.endpoint_rotate_secret(endpoint=endpoint)
-            self.message_user(request, format_html("{}: ", str(rotated)), messages.INFO)
-            self._secret_shown(request, rotated)
+            self._secret_shown(request, webhooks.endpoint_rotate_secret(endpoint=endpoint, by=by))
 
 
 @admin.register(Delivery)
@@ -216,7 +221,7 @@ class DeliveryAdmin(admin.ModelAdmin[Delivery]):
         sent = 0
         for delivery in queryset.select_related("endpoint", "event"):
             try:
-                webhooks.delivery_redeliver(delivery=delivery)
+                webhooks.delivery_redeliver(delivery=delivery, by=rules.signed_in(request.user))
             except DeskError as error:
                 self.message_user(request, f"{delivery.endpoint}: {error.message}", messages.ERROR)
                 continue

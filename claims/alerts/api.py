@@ -142,7 +142,7 @@ class WebhookEndpointViewSet(
         endpoint = self.get_object()
         data = WebhookEndpointUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        endpoint = webhooks.endpoint_update(endpoint=endpoint, **data.validated_data)
+        endpoint = webhooks.endpoint_update(endpoint=endpoint, by=rules.signed_in(request.user), **data.validated_data)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(
@@ -152,7 +152,7 @@ class WebhookEndpointViewSet(
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request: Request, pk: str | None = None) -> Response:
-        endpoint = webhooks.endpoint_rotate_secret(endpoint=self.get_object())
+        endpoint = webhooks.endpoint_rotate_secret(endpoint=self.get_object(), by=rules.signed_in(request.user))
         return Response(WebhookEndpointWithSecretSerializer(endpoint).data)
 
     @extend_schema(summary="The endpoint's delivery log, newest first", responses={200: DeliverySerializer(many=True)})
@@ -173,5 +173,5 @@ class WebhookEndpointViewSet(
         delivery = get_object_or_404(
             Delivery.objects.select_related("endpoint", "event"), pk=delivery_id, endpoint=endpoint
         )
-        again = webhooks.delivery_redeliver(delivery=delivery)
+        again = webhooks.delivery_redeliver(delivery=delivery, by=rules.signed_in(request.user))
         return Response(DeliverySerializer(again).data, status=status.HTTP_202_ACCEPTED)

@@ -17,12 +17,21 @@ from claims.models import Claim, Event, EventType, Flag
 FLAGS_PER_STATEMENT = 5_000
 
 
-def _plan_once_committed() -> None:
-    """Have the events planned (and sent) once the transaction that wrote them commits; never if it rolls back."""
+def _plan() -> None:
     from claims.alerts.tasks import events_plan_task
 
-    # If the broker is down, beat's alerts_due_task plans them within a minute: the change itself stands.
-    transaction.on_commit(lambda: events_plan_task.apply_async(retry=False), robust=True)
+    events_plan_task.apply_async(retry=False)
+
+
+def _plan_once_committed() -> None:
+    """Have the events planned (and sent) once the transaction that wrote them commits; never if it rolls back.
+
+    One planning message per transaction, however many events it writes (a bulk move of a hundred claims). If the
+    broker is down, beat's alerts_due_task plans them within a minute: the change itself stands.
+    """
+    # Django keeps the callbacks of the transaction under way in run_on_commit, as (savepoints, callback, robust).
+    if not any(entry[1] is _plan for entry in connection.run_on_commit):
+        transaction.on_commit(_plan, robust=True)
 
 
 def event_record(*, type: EventType, claim: Claim, at: datetime | None = None) -> Event:

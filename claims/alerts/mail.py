@@ -17,17 +17,19 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from claims.alerts.leases import lease_take, lost, under_lease
 from claims.alerts.models import AlertSettings, MailChoice, Notice, WebhookEndpoint
 from claims.alerts.webhooks import backoff
 from claims.claimreview import factcheck_url, site_url
 from claims.flags import EVIDENCE_BEHIND
 from claims.models import Event, Evidence, FlagKind
+from claims.sources import pagetext
 
 logger = logging.getLogger(__name__)
 
@@ -63,14 +65,16 @@ class Excerpt:
 
 def excerpt_around(quote: str, *, before: str, after: str) -> Excerpt | None:
     """The words around `quote` in the page as cited (`before`), diffed with the same place in the page now."""
-    at = before.lower().find(quote.lower()) if quote else -1
-    if at < 0:
+    # Found as the watch finds quotes (typography, case and spacing aside).
+    spans = pagetext.quote_spans([quote], before)
+    if not spans:
         return None
-    start, end = max(at - EXCERPT_CHARS, 0), min(at + len(quote) + EXCERPT_CHARS, len(before))
+    at, quote_end = spans[0]
+    start, end = max(at - EXCERPT_CHARS, 0), min(quote_end + EXCERPT_CHARS, len(before))
     old = before[start:end]
     # The same place now: the nearest words before the quote, and after it, that the page still has.
-    head = _anchor(before, after, range(at - ANCHOR_CHARS, start - 1, -ANCHOR_STEP), shift=start)
-    tail = _anchor(before, after, range(at + len(quote), end - ANCHOR_CHARS + 1, ANCHOR_STEP), shift=end)
+    head = _anchor(before, after, range(max(at - ANCHOR_CHARS, start), start - 1, -ANCHOR_STEP), shift=start)
+    tail = _anchor(before, after, range(quote_end, end - ANCHOR_CHARS + 1, ANCHOR_STEP), shift=end)
     if head is None and tail is None:
         return Excerpt(runs=[("removed", old)], found_now=False)
     new_start = head if head is not None else max((tail or 0) - len(old), 0)
@@ -112,6 +116,7 @@ def _flagged_evidence(event: Event) -> list[Evidence]:
     return list(
         Evidence.objects.filter(condition, claim_id=event.claim_id)
         .select_related("source", "cited_snapshot", "snapshot")
+        .defer("cited_snapshot__raw_body", "snapshot__raw_body")
         .order_by("id")[:EVIDENCE_PER_MAIL]
     )
 
@@ -154,22 +159,25 @@ def _send(*, to: User, subject: str, template: str, context: dict[str, Any]) -> 
 # --- Sending ---------------------------------------------------------------------------------------
 
 
-def notice_take(notice_id: int, *, now: datetime) -> bool:
-    return bool(
-        Notice.objects.filter(pk=notice_id, sent_at__isnull=True, next_attempt_at__lte=now)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .update(leased_until=now + settings.FACTCHECK_ALERT_LEASE, attempts=F("attempts") + 1)
-    )
+def reachable(users: QuerySet[User]) -> QuerySet[User]:
+    """Those among these users the desk may write to: an active account, an address, and mail not turned off."""
+    return users.filter(is_active=True).exclude(email="").exclude(alert_settings__mail=MailChoice.NONE)
 
 
 def notice_send(notice_id: int) -> float | None:
     """Mail one urgent notice now. Returns the seconds to wait before trying again, None when done or not ours."""
     now = timezone.now()
-    if not notice_take(notice_id, now=now):
+    row = Notice.objects.filter(pk=notice_id, sent_at__isnull=True)
+    lease = lease_take(row, now=now)
+    if lease is None:
         return None
     notice = Notice.objects.select_related("user__alert_settings", "event__claim__rating", "event__flag").get(
         pk=notice_id
     )
+    if not reachable(User.objects.filter(pk=notice.user_id)).exists():
+        # Their account was closed, lost its address or turned mail off since: nothing to send.
+        under_lease(row, lease).delete()
+        return None
     event = notice.event
     with translation.override(language_of(notice.user)):
         subject = gettext("Flagged: %(claim)s") % {"claim": _shortened(event.claim.text)}
@@ -179,36 +187,26 @@ def notice_send(notice_id: int) -> float | None:
     except MAIL_ERRORS:
         logger.warning("Mail to %s failed; it will be tried again", notice.user.email, exc_info=True)
         wait = backoff(notice.attempts)
-        Notice.objects.filter(pk=notice_id).update(next_attempt_at=now + wait, leased_until=None)
+        under_lease(row, lease).update(next_attempt_at=now + wait, leased_until=None)
         return wait.total_seconds()
-    Notice.objects.filter(pk=notice_id).update(sent_at=timezone.now(), leased_until=None)
+    under_lease(row, lease).update(sent_at=timezone.now(), leased_until=None)
     return None
 
 
 def notices_due(*, now: datetime, limit: int = 1000) -> list[int]:
-    """Urgent notices whose message was likely lost (as webhooks.deliveries_due)."""
-    lease = settings.FACTCHECK_ALERT_LEASE
-    return list(
-        Notice.objects.filter(immediate=True, sent_at__isnull=True, next_attempt_at__lte=now)
-        .filter(Q(leased_until__isnull=True, next_attempt_at__lte=now - lease) | Q(leased_until__lt=now))
-        .values_list("pk", flat=True)[:limit]
-    )
+    """Urgent notices whose message was likely lost (leases.lost)."""
+    unsent = Notice.objects.filter(immediate=True, sent_at__isnull=True)
+    return list(lost(unsent, now=now).values_list("pk", flat=True)[:limit])
 
 
 def digests_send() -> int:
     """Each person's unsent notices in one mail; returns how many digests went out. A refused mail stays unsent, to
     go with the next digest."""
-    sent = 0
-    readers = (
-        Notice.objects.filter(sent_at__isnull=True, immediate=False)
-        .exclude(user__alert_settings__mail=MailChoice.NONE)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    for user in User.objects.filter(pk__in=readers, is_active=True).exclude(email="").select_related("alert_settings"):
-        if _digest_send(user):
-            sent += 1
-    return sent
+    unsent = Notice.objects.filter(sent_at__isnull=True, immediate=False)
+    # Those the desk may no longer write to (account closed, no address, mail turned off) get none.
+    unsent.exclude(user__in=reachable(User.objects.all())).delete()
+    readers = reachable(User.objects.filter(pk__in=unsent.values("user_id"))).select_related("alert_settings")
+    return sum(1 for user in readers if _digest_send(user))
 
 
 def _digest_send(user: User) -> bool:

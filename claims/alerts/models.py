@@ -157,7 +157,8 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event.webhook_id} → {self.endpoint}"
+        # Ids only: a list of deliveries names each without reading its event and endpoint.
+        return f"#{self.pk} (event {self.event_id}, endpoint {self.endpoint_id})"
 
 
 __all__ = [

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from claims.alerts.models import AlertSettings, Delivery, MailChoice, Notice, WebhookEndpoint
+from claims.alerts import mail
+from claims.alerts.models import Delivery, MailChoice, Notice, WebhookEndpoint
 from claims.models import Claim, ClaimStatus, Event, EventType, Transition
 
 # Events planned per transaction: a sweep's hundred thousand flags are planned in slices, each committed.
@@ -56,13 +57,10 @@ def events_plan(*, limit: int = EVENTS_PER_PLAN) -> Plan:
     )
     plan.deliveries = [delivery.pk for delivery in deliveries]
 
-    notices = Notice.objects.bulk_create(_notices(events), ignore_conflicts=True)
+    # The events are this transaction's alone (SKIP LOCKED) and marked planned in it: no notice is made twice.
+    notices = Notice.objects.bulk_create(_notices(events))
+    plan.immediate_notices = [notice.pk for notice in notices if notice.immediate]
     Event.objects.filter(pk__in=[event.pk for event in events]).update(planned_at=timezone.now())
-    if notices:
-        # ignore_conflicts leaves the ids out: read back the urgent ones this pass made.
-        plan.immediate_notices = list(
-            Notice.objects.filter(event__in=events, immediate=True, sent_at__isnull=True).values_list("pk", flat=True)
-        )
     return plan
 
 
@@ -82,15 +80,11 @@ def _notices(events: list[Event]) -> list[Notice]:
     ):
         people[claim_id] = {user_id for user_id in (assignee_id, publisher_id) if user_id is not None}
     user_ids = set().union(*people.values()) if people else set()
-    # Only those who can be written to: an active account with an address.
-    reachable = set(User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").values_list("pk", flat=True))
-    choices = dict(AlertSettings.objects.filter(user_id__in=reachable).values_list("user_id", "mail"))
+    readers = mail.reachable(User.objects.filter(pk__in=user_ids))
+    choices = dict(readers.values_list("pk", "alert_settings__mail"))
     notices = []
     for event in events:
-        for user_id in sorted(people.get(event.claim_id, set()) & reachable):
-            choice = choices.get(user_id, MailChoice.IMMEDIATE)
-            if choice == MailChoice.NONE:
-                continue
-            immediate = choice == MailChoice.IMMEDIATE and is_urgent(event)
+        for user_id in sorted(people.get(event.claim_id, set()) & choices.keys()):
+            immediate = (choices[user_id] or MailChoice.IMMEDIATE) == MailChoice.IMMEDIATE and is_urgent(event)
             notices.append(Notice(user_id=user_id, event=event, immediate=immediate))
     return notices

@@ -13,10 +13,13 @@ from django.utils import timezone
 
 from claims.alerts import mail, planning, webhooks
 
-# A delivery's POST is bounded by FACTCHECK_WEBHOOK_TIMEOUT; the limits leave room for the bookkeeping and stay
-# below the lease, so that a send still running is never taken by a second worker.
+# A delivery's POST is bounded by FACTCHECK_WEBHOOK_TIMEOUT and a mail by EMAIL_TIMEOUT; the limits leave room for
+# the bookkeeping and stay below the lease, so that a send still running is not taken by a second worker (and if it
+# were, the first records nothing: leases.under_lease).
 SEND_SOFT_LIMIT = settings.FACTCHECK_WEBHOOK_TIMEOUT + 20
 SEND_HARD_LIMIT = SEND_SOFT_LIMIT + 10
+MAIL_SOFT_LIMIT = settings.EMAIL_TIMEOUT + 15
+MAIL_HARD_LIMIT = MAIL_SOFT_LIMIT + 10
 
 
 @shared_task(acks_late=True, ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -42,12 +45,18 @@ def events_plan_task() -> None:
 )
 def delivery_send_task(delivery_id: int) -> None:
     """Send one webhook delivery; a failure is tried again after its backoff."""
-    attempt = webhooks.delivery_send(delivery_id)
-    if attempt is not None and attempt.retry_in is not None:
-        delivery_send_task.apply_async((delivery_id,), countdown=attempt.retry_in)
+    retry_in = webhooks.delivery_send(delivery_id)
+    if retry_in is not None:
+        delivery_send_task.apply_async((delivery_id,), countdown=retry_in)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, soft_time_limit=60, time_limit=70)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=MAIL_SOFT_LIMIT,
+    time_limit=MAIL_HARD_LIMIT,
+)
 def notice_send_task(notice_id: int) -> None:
     """Mail one urgent notice; a refusal by the mail server is tried again after its backoff."""
     retry_in = mail.notice_send(notice_id)

@@ -12,18 +12,19 @@ import base64
 import json
 import random
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, override
 from standardwebhooks.webhooks import Webhook
 
+from claims import rules
+from claims.alerts.leases import lease_take, lost, under_lease
 from claims.alerts.models import Delivery, DeliveryStatus, DisabledBecause, WebhookEndpoint
 from claims.claimreview import factcheck_url
 from claims.errors import InvalidInput, RuleViolation
@@ -64,6 +65,7 @@ def check_url(url: str) -> str:
 @transaction.atomic
 def endpoint_create(*, url: str, events: list[str], description: str, by: User) -> WebhookEndpoint:
     """A new endpoint with its own secret (the caller shows it once)."""
+    rules.check_may_manage_webhooks(by)
     return WebhookEndpoint.objects.create(
         url=check_url(url), events=check_events(events), description=description, secret=new_secret(), created_by=by
     )
@@ -73,12 +75,16 @@ def endpoint_create(*, url: str, events: list[str], description: str, by: User) 
 def endpoint_update(
     *,
     endpoint: WebhookEndpoint,
+    by: User,
     url: str | None = None,
     events: list[str] | None = None,
     description: str | None = None,
     is_active: bool | None = None,
 ) -> WebhookEndpoint:
-    """Change what an editor may change; turning it off or on goes through endpoint_disable / endpoint_enable."""
+    """Change what an editor may change; turning it off or on goes through endpoint_disable / endpoint_enable.
+
+    `endpoint` as it is in the database: `is_active` is compared with what it is now."""
+    rules.check_may_manage_webhooks(by)
     changed = []
     if url is not None:
         endpoint.url = check_url(url)
@@ -99,8 +105,9 @@ def endpoint_update(
 
 
 @transaction.atomic
-def endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by: User) -> WebhookEndpoint:
     """A new secret; the old one keeps signing next to it for FACTCHECK_WEBHOOK_SECRET_OVERLAP."""
+    rules.check_may_manage_webhooks(by)
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_secret_until = timezone.now() + settings.FACTCHECK_WEBHOOK_SECRET_OVERLAP
     endpoint.secret = new_secret()
@@ -134,13 +141,14 @@ def endpoint_disable(*, endpoint: WebhookEndpoint, because: DisabledBecause) -> 
 
             endpoint_id = endpoint.pk
             transaction.on_commit(lambda: endpoint_disabled_mail_task.delay(endpoint_id))
-    endpoint.refresh_from_db()
+    endpoint.is_active, endpoint.disabled_at, endpoint.disabled_because = False, now, because
     return True
 
 
 @transaction.atomic
-def delivery_redeliver(*, delivery: Delivery) -> Delivery:
+def delivery_redeliver(*, delivery: Delivery, by: User) -> Delivery:
     """Send an event to the endpoint again, as a new delivery with the same `webhook-id`."""
+    rules.check_may_manage_webhooks(by)
     if not delivery.endpoint.is_active:
         raise RuleViolation("endpoint_disabled", gettext("The endpoint is turned off: turn it on before redelivering."))
     again = Delivery.objects.create(endpoint=delivery.endpoint, event=delivery.event)
@@ -160,7 +168,8 @@ def event_data(event: Event) -> dict[str, Any]:
     data: dict[str, Any] = {
         "claim": {
             "id": claim.pk,
-            "url": factcheck_url(claim),
+            # Its public page, once it has one.
+            "url": factcheck_url(claim) if rules.was_published(claim) else None,
             "status": event.claim_status,
             "rating": None
             if rating is None
@@ -205,15 +214,6 @@ def signed_headers(*, msg_id: str, body: bytes, secrets_now: list[str], at: date
 # --- Sending --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """How one try went, for the task: whether to try again, and when."""
-
-    delivery_id: int
-    status: str
-    retry_in: float | None = None
-
-
 def backoff(attempts: int) -> timedelta:
     """The wait before the next try: doubled at each failure up to the maximum, then half of it drawn at random
     ("equal jitter"), so that the receivers of a burst are not all retried in the same second."""
@@ -222,38 +222,27 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))  # noqa: S311 - jitter, not a secret
 
 
-def delivery_take(delivery_id: int, *, now: datetime) -> bool:
-    """Lease the delivery to this worker if it is pending, due and not leased to a live one."""
-    return bool(
-        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .update(
-            leased_until=now + settings.FACTCHECK_ALERT_LEASE,
-            attempts=F("attempts") + 1,
-            last_attempt_at=now,
-        )
-    )
-
-
-def delivery_send(delivery_id: int) -> Attempt | None:
-    """Try one delivery now. None if it was not ours to try (delivered, failed, not due, or another worker's)."""
+def delivery_send(delivery_id: int) -> float | None:
+    """Try one delivery now. Returns the seconds to wait before trying it again, None when it is done with or was not
+    ours to try (delivered, failed, not due, or another worker's)."""
     now = timezone.now()
-    if not delivery_take(delivery_id, now=now):
+    row = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+    lease = lease_take(row, now=now, last_attempt_at=now)
+    if lease is None:
         return None
     delivery = Delivery.objects.select_related("endpoint", "event__claim__rating", "event__flag").get(pk=delivery_id)
     endpoint, event = delivery.endpoint, delivery.event
     if not endpoint.is_active:
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.FAILED, error_code="endpoint_disabled", leased_until=None
-        )
-        return Attempt(delivery_id, DeliveryStatus.FAILED)
+        under_lease(row, lease).update(status=DeliveryStatus.FAILED, error_code="endpoint_disabled", leased_until=None)
+        return None
     body = payload(event)
     headers = signed_headers(msg_id=event.webhook_id, body=body, secrets_now=endpoint.secrets(now), at=now)
     result = fetching.post(endpoint.url, body=body, headers=headers, timeout=settings.FACTCHECK_WEBHOOK_TIMEOUT)
-    return _record(delivery, result, now=now)
+    return _record(under_lease(row, lease), delivery, result, now=now)
 
 
-def _record(delivery: Delivery, result: fetching.PostResult, *, now: datetime) -> Attempt:
+def _record(row: QuerySet[Delivery], delivery: Delivery, result: fetching.PostResult, *, now: datetime) -> float | None:
+    """The outcome, on the delivery's row (if this worker still holds it) and on its endpoint."""
     endpoint = delivery.endpoint
     answered = {
         "response_status": result.http_status,
@@ -263,34 +252,29 @@ def _record(delivery: Delivery, result: fetching.PostResult, *, now: datetime) -
         "error_params": dict(result.reason.params) if result.reason else {},
         "leased_until": None,
     }
-    rows = Delivery.objects.filter(pk=delivery.pk)
     if result.succeeded:
-        rows.update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now(), **answered)
-        WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(failing_since=None)
-        return Attempt(delivery.pk, DeliveryStatus.DELIVERED)
-    if result.http_status == 410:
-        # Gone: the receiver asks for no more (Standard Webhooks); it is turned off until an editor turns it on.
-        rows.update(status=DeliveryStatus.FAILED, **answered)
-        endpoint_disable(endpoint=endpoint, because=DisabledBecause.GONE)
-        return Attempt(delivery.pk, DeliveryStatus.FAILED)
-    WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
-    endpoint.refresh_from_db(fields=["failing_since"])
-    if endpoint.failing_since is not None and now - endpoint.failing_since >= settings.FACTCHECK_WEBHOOK_FAILING_FOR:
-        rows.update(status=DeliveryStatus.FAILED, **answered)
-        endpoint_disable(endpoint=endpoint, because=DisabledBecause.FAILING)
-        return Attempt(delivery.pk, DeliveryStatus.FAILED)
+        if row.update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now(), **answered) and (
+            endpoint.failing_since is not None
+        ):
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+        return None
+    failing_since = endpoint.failing_since or now
+    if result.http_status == 410 or now - failing_since >= settings.FACTCHECK_WEBHOOK_FAILING_FOR:
+        # Gone (the receiver asks for no more, as Standard Webhooks says), or a day of failures: turned off until
+        # an editor turns it on again.
+        if row.update(status=DeliveryStatus.FAILED, **answered):
+            because = DisabledBecause.GONE if result.http_status == 410 else DisabledBecause.FAILING
+            endpoint_disable(endpoint=endpoint, because=because)
+        return None
     wait = backoff(delivery.attempts)
-    rows.update(next_attempt_at=now + wait, **answered)
-    return Attempt(delivery.pk, DeliveryStatus.PENDING, retry_in=wait.total_seconds())
+    if not row.update(next_attempt_at=now + wait, **answered):
+        return None
+    if endpoint.failing_since is None:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
+    return wait.total_seconds()
 
 
 def deliveries_due(*, now: datetime, limit: int = 1000) -> list[int]:
-    """Pending deliveries that no live worker holds and whose message was likely lost (a dead worker, a broker
-    restart): a lease expired, or due for longer than a lease and never taken (the rest are still queued)."""
-    lease = settings.FACTCHECK_ALERT_LEASE
-    return list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(leased_until__isnull=True, next_attempt_at__lte=now - lease) | Q(leased_until__lt=now))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    """Pending deliveries whose message was likely lost (leases.lost)."""
+    pending = Delivery.objects.filter(status=DeliveryStatus.PENDING)
+    return list(lost(pending, now=now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])

@@ -24,6 +24,7 @@ from typing import Any, Literal, cast
 import charset_normalizer
 import httpcore
 import httpx
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from claims.reasons import Params, Reason, address_kind_text
@@ -120,24 +121,31 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
     deadline = trace.started + rules.total_timeout
     try:
         return _fetch(url, etag=etag, last_modified=last_modified, rules=rules, deadline=deadline, trace=trace)
-    except _Failure as failure:
-        return trace.result(failure.outcome, failure.reason)
-    except httpx.ConnectTimeout:
-        return trace.result("timeout", Reason("connect_timeout", {"host": _host(trace.url)}))
-    except httpx.TimeoutException:
-        return trace.result("timeout", Reason("total_timeout", {"seconds": rules.total_timeout}))
-    except httpx.DecodingError:
-        return trace.result("network_error", Reason("bad_compression"))
-    except httpx.ConnectError as exc:
-        return trace.result("network_error", _network_reason(exc, host=_host(trace.url), fallback="connect_failed"))
-    except httpx.InvalidURL:
-        return trace.result("blocked", Reason("invalid_address", {"url": trace.url}))
-    except httpx.HTTPError as exc:
-        return trace.result("network_error", _network_reason(exc, host=_host(trace.url), fallback="connection_failed"))
-    except Exception:
-        # A bug of ours, not the server's; the caller still gets a result it can store.
-        logger.exception("Unexpected error while fetching %s", url)
-        return trace.result("network_error", Reason("checker_error"))
+    except SoftTimeLimitExceeded:
+        raise  # the task's own limit: not the page's doing
+    except Exception as exc:
+        return trace.result(*_ended_by(exc, url=trace.url, total_timeout=rules.total_timeout))
+
+
+def _ended_by(exc: Exception, *, url: str, total_timeout: float) -> tuple[Outcome, Reason]:
+    """The outcome of a fetch or a post that ended with this exception, and why, in words a reader is given."""
+    if isinstance(exc, _Failure):
+        return exc.outcome, exc.reason
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timeout", Reason("connect_timeout", {"host": _host(url)})
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", Reason("total_timeout", {"seconds": total_timeout})
+    if isinstance(exc, httpx.DecodingError):
+        return "network_error", Reason("bad_compression")
+    if isinstance(exc, httpx.ConnectError):
+        return "network_error", _network_reason(exc, host=_host(url), fallback="connect_failed")
+    if isinstance(exc, httpx.InvalidURL):
+        return "blocked", Reason("invalid_address", {"url": url})
+    if isinstance(exc, httpx.HTTPError):
+        return "network_error", _network_reason(exc, host=_host(url), fallback="connection_failed")
+    # A bug of ours, not the server's; the caller still gets a result it can store.
+    logger.exception("Unexpected error while reaching %s", url)
+    return "network_error", Reason("checker_error")
 
 
 @dataclass(frozen=True)
@@ -155,11 +163,15 @@ class PostResult:
         return self.http_status is not None and 200 <= self.http_status < 300
 
 
-def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, excerpt_bytes: int = 1000) -> PostResult:
+# Bytes of a receiver's answer kept for the delivery log.
+EXCERPT_BYTES = 1000
+
+
+def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> PostResult:
     """POST `body` to `url` under the fetcher's address and port rules, within `timeout` seconds in all.
 
     For machines the desk tells things to (webhooks): no redirect is followed (a receiver that moved says so with its
-    status), and only the first `excerpt_bytes` of the answer are read. Every failure comes back as a PostResult.
+    status), and only the first EXCERPT_BYTES of the answer are read. Every failure comes back as a PostResult.
     """
     rules = dataclasses.replace(_Rules.from_settings(), connect_timeout=timeout, total_timeout=timeout)
     trace = _Trace(url=url, started=time.monotonic())
@@ -185,22 +197,15 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, exce
                 start = bytearray()
                 for chunk in response.iter_raw():
                     start += chunk
-                    if len(start) >= excerpt_bytes or time.monotonic() >= deadline:
+                    if len(start) >= EXCERPT_BYTES or time.monotonic() >= deadline:
                         break
             finally:
                 response.close()
-            return ended(excerpt=bytes(start[:excerpt_bytes]).decode("utf-8", "replace"))
-    except _Failure as failure:
-        return ended(failure.reason)
-    except httpx.TimeoutException:
-        return ended(Reason("total_timeout", {"seconds": timeout}))
-    except httpx.InvalidURL:
-        return ended(Reason("invalid_address", {"url": url}))
-    except httpx.HTTPError as exc:
-        return ended(_network_reason(exc, host=_host(url), fallback="connection_failed"))
-    except Exception:
-        logger.exception("Unexpected error while posting to %s", url)
-        return ended(Reason("checker_error"))
+            return ended(excerpt=bytes(start[:EXCERPT_BYTES]).decode("utf-8", "replace"))
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as exc:
+        return ended(_ended_by(exc, url=url, total_timeout=timeout)[1])
 
 
 def target_refusal(url: str) -> Reason | None:

@@ -202,6 +202,8 @@ FACTCHECK_FETCH_USER_AGENT = env.str("FACTCHECK_FETCH_USER_AGENT", default="fact
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="factcheck <factcheck@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds a mail server has to answer, so that a slow one cannot hold a worker past its lease (below).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Seconds a webhook receiver has to answer, connection included.
 FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=5.0)
 # A receiver failing every delivery for this long is turned off, and the editor who added it is told.

@@ -88,7 +88,18 @@ def test_rotating_shows_the_new_secret_once_and_keeps_the_old_one_signing(api, e
     assert endpoint.secrets() == [endpoint.secret, endpoint.previous_secret]
 
 
-def test_the_delivery_log_reads_a_fixed_number_of_queries_and_redelivers(api, editor):
+def test_the_list_of_endpoints_reads_a_fixed_number_of_queries(api, editor, django_assert_num_queries):
+    client = api(editor)
+    webhooks.endpoint_create(url="https://cms.example.org/", events=["flag.raised"], description="", by=editor)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(URL).status_code == 200
+    for n in range(6):
+        webhooks.endpoint_create(url=f"https://cms{n}.example.org/", events=["flag.raised"], description="", by=editor)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(client.get(URL).json()["results"]) == 7
+
+
+def test_the_delivery_log_reads_a_fixed_number_of_queries_and_redelivers(api, editor, django_assert_num_queries):
     endpoint = webhooks.endpoint_create(
         url="https://cms.example.org/", events=["claim.published"], description="", by=editor
     )
@@ -97,16 +108,13 @@ def test_the_delivery_log_reads_a_fixed_number_of_queries_and_redelivers(api, ed
     planning.events_plan()
     client = api(editor)
 
-    def log_queries() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(f"{URL}{endpoint.pk}/deliveries/").status_code == 200
-        return len(queries)
-
-    few = log_queries()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"{URL}{endpoint.pk}/deliveries/").status_code == 200
     for _ in range(5):
         claim_at(ClaimStatus.PUBLISHED)
     planning.events_plan()
-    assert log_queries() == few
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(f"{URL}{endpoint.pk}/deliveries/").status_code == 200
 
     log = client.get(f"{URL}{endpoint.pk}/deliveries/").json()["results"]
     assert len(log) == 8 and log[0]["status"] == "pending" and log[0]["webhook_id"].startswith("evt_")

@@ -118,3 +118,14 @@ def test_a_large_sweep_tells_every_flag(settings, monkeypatch):
     assert set(Event.objects.filter(type=EventType.FLAG_RAISED).values_list("flag_id", flat=True)) == set(
         Flag.objects.values_list("id", flat=True)
     )
+
+
+def test_a_transaction_with_many_events_asks_for_one_planning(
+    editor, published_tasks, django_capture_on_commit_callbacks
+):
+    claims = [claim_at(S.IN_REVIEW) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for claim in claims:
+            claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
+
+    assert published_tasks == [("claims.alerts.tasks.events_plan_task", "alerts")]

@@ -8,21 +8,13 @@ from django.utils import timezone
 
 from claims.alerts import mail, planning
 from claims.alerts.models import AlertSettings, MailChoice, Notice
-from claims.flags import flags_sweep
-from claims.models import ClaimStatus, Evidence, QuoteStatus, Snapshot, Source
+from claims.models import ClaimStatus
+from tests.claims.alerts.flagged import quote_lost_on_published_claim
 from tests.factories import UserFactory, claim_at
 
 pytestmark = pytest.mark.django_db
 
 S = ClaimStatus
-CITED = (
-    "Selon nos sources, le laboratoire a dépensé bien davantage. Il n'existe aucune preuve publique de ce chiffre "
-    "à ce jour. OpenAI n'a pas publié ses éléments."
-)
-NOW = (
-    "Selon nos sources, le laboratoire a dépensé bien davantage. Des documents ont depuis été publiés par le "
-    "laboratoire. OpenAI n'a pas publié ses éléments."
-)
 
 
 def parts(raw: bytes) -> tuple[Message, str, str]:
@@ -38,20 +30,6 @@ def parts(raw: bytes) -> tuple[Message, str, str]:
 
 def subject(message: Message) -> str:
     return str(email.header.make_header(email.header.decode_header(message["Subject"])))
-
-
-def quote_lost_on_published_claim(assignee=None):
-    """A published fact-check whose quote the page dropped: two snapshots, then the sweep's flag."""
-    claim = claim_at(S.PUBLISHED, assignee=assignee) if assignee else claim_at(S.PUBLISHED)
-    evidence = claim.evidence.get()
-    source: Source = evidence.source
-    cited = Snapshot.objects.create(source=source, final_url=source.url, text=CITED, raw_sha256="a", text_sha256="a")
-    latest = Snapshot.objects.create(source=source, final_url=source.url, text=NOW, raw_sha256="b", text_sha256="b")
-    Evidence.objects.filter(pk=evidence.pk).update(
-        quote="aucune preuve publique", quote_status=QuoteStatus.MISSING, cited_snapshot=cited, snapshot=latest
-    )
-    flags_sweep(claim_ids=[claim.pk])
-    return claim
 
 
 def test_a_published_fact_check_flagged_mails_its_assignee_and_publisher_at_once_each_in_their_language(smtp):
@@ -152,3 +130,66 @@ def test_the_editor_who_added_an_endpoint_hears_it_was_turned_off(smtp, editor):
     message, text, _ = parts(raw)
     assert recipients == ["editor@newsroom.example"]
     assert "http://127.0.0.1/x" in text and "410" in text
+
+
+def test_the_digest_reads_in_the_members_language_and_the_desks_time(smtp, settings):
+    _, mailbox = smtp
+    researcher = UserFactory(username="lectrice", role="researcher")
+    AlertSettings.objects.create(user=researcher, language="fr")
+    claim_at(S.PUBLISHED, assignee=researcher)
+    planning.events_plan()
+    event_at = Notice.objects.get(user=researcher).event.occurred_at
+
+    mail.digests_send()
+
+    messages = {recipients[0]: parts(raw) for recipients, raw in mailbox.messages}
+    message, text, _ = messages["lectrice@newsroom.example"]
+    assert subject(message).startswith("La cellule de vérification aujourd’hui")
+    assert "Vérification publiée" in text
+    # The event's time in the desk's time zone (Paris), as the desk reads it.
+    paris = timezone.localtime(event_at, timezone.get_default_timezone())
+    assert paris.strftime("%H:%M") in text
+
+
+def test_no_notice_for_a_member_the_desk_cannot_write_to(smtp):
+    no_address = UserFactory(username="sans-adresse", role="researcher", email="")
+    closed = UserFactory(username="parti", role="researcher")
+    closed.is_active = False
+    closed.save(update_fields=["is_active"])
+    quote_lost_on_published_claim(assignee=no_address)
+    quote_lost_on_published_claim(assignee=closed)
+
+    planning.events_plan()
+
+    assert not Notice.objects.filter(user__in=[no_address, closed]).exists()
+
+
+def test_a_member_who_turned_mail_off_since_gets_nothing_more(smtp):
+    _, mailbox = smtp
+    researcher = UserFactory(username="change-d-avis", role="researcher")
+    quote_lost_on_published_claim(assignee=researcher)
+    plan = planning.events_plan()
+    AlertSettings.objects.create(user=researcher, mail=MailChoice.NONE)
+
+    for notice_id in plan.immediate_notices:
+        mail.notice_send(notice_id)
+    mail.digests_send()
+
+    assert all(recipients != ["change-d-avis@newsroom.example"] for recipients, _ in mailbox.messages)
+    assert not Notice.objects.filter(user=researcher).exists()
+
+
+def test_the_excerpt_finds_the_quote_as_the_watch_does():
+    # The page writes a typographic apostrophe and a capital; the quote was typed plainly.
+    before = (
+        "Selon nos sources, le laboratoire a dépensé bien davantage. Il n’existe aucune preuve publique de ce "
+        "chiffre à ce jour. OpenAI n’a pas publié ses éléments."
+    )
+    after = (
+        "Selon nos sources, le laboratoire a dépensé bien davantage. Des documents ont depuis été publiés. "
+        "OpenAI n’a pas publié ses éléments."
+    )
+    excerpt = mail.excerpt_around("il n'existe aucune preuve", before=before, after=after)
+    assert excerpt is not None and excerpt.found_now
+    removed = "".join(text for kind, text in excerpt.runs if kind == "removed")
+    assert "n’existe aucune preuve" in removed

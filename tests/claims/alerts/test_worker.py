@@ -5,14 +5,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from standardwebhooks.webhooks import Webhook
 
 from claims.alerts import webhooks
 from claims.alerts.models import Delivery, DeliveryStatus
 from claims.alerts.tasks import SEND_HARD_LIMIT
 from claims.models import ClaimStatus, Event, EventType
-from claims.services.workflow import claim_transition
 from harness.celery_worker import ThrowawayRedis, Worker, send_into, wait_until
 from tests.factories import claim_at
 
@@ -91,20 +89,3 @@ def test_a_worker_killed_mid_delivery_loses_no_event(desk_defaults, receiver, re
     expected = {f"evt_{event.pk}" for event in Event.objects.filter(claim__in=claims)}
     # At least once: every event reached the receiver; a repeat carries the same webhook-id, for it to drop.
     assert set(receiver.webhook_ids("/held")) == expected
-
-
-def test_a_rolled_back_publication_sends_nothing(desk_defaults, receiver, redis, editor):
-    url = receiver.script("/cms")
-    webhooks.endpoint_create(url=url, events=[EventType.CLAIM_PUBLISHED], description="", by=editor)
-    claim = claim_at(S.IN_REVIEW)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        claim_transition(claim=claim, to=S.PUBLISHED, by=editor)
-        raise RuntimeError("the request failed after the move")
-
-    worker = Worker(redis.url)
-    try:
-        send_into(redis.url, DUE)
-        assert wait_until(lambda: "alerts_due_task" in worker.output() and "succeeded" in worker.output(), timeout=30)
-    finally:
-        worker.stop()
-    assert receiver.received == [] and not Delivery.objects.exists()
