@@ -88,8 +88,10 @@ def test_spaces_moved_are_not_a_change():
         ("x" * 900_000, "x" * 450_000 + "y" + "x" * 449_999),
         # The same few sentences shuffled, the matcher's hard case.
         ("\n".join(PARAGRAPHS * 400), "\n".join(list(reversed(PARAGRAPHS)) * 400)),
+        # Punctuation with no space after it: where a sentence ends is found without backtracking.
+        ("." * 600_000, "…" * 600_000),
     ],
-    ids=["all-different", "one-endless-line", "shuffled"],
+    ids=["all-different", "one-endless-line", "shuffled", "endless-punctuation"],
 )
 def test_a_hostile_page_is_compared_within_bounds_and_says_it_was_cut(old, new):
     started = time.monotonic()
