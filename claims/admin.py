@@ -39,7 +39,7 @@ from claims.admin_history import DeskHistoryAdmin
 from claims.claimreview import factcheck_url
 from claims.errors import DeskError
 from claims.exports import claims_csv
-from claims.flags import EVIDENCE_BEHIND, PAGE_CHANGE_KINDS
+from claims.flags import PAGE_CHANGE_KINDS
 from claims.models import (
     ChangeKind,
     Check,
@@ -508,7 +508,9 @@ class ClaimAdmin(DeskHistoryAdmin):
 
     @admin.action(description=_("Check the sources of the selected claims now"), permissions=["recheck"])
     def recheck_selected_sources(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        source_ids = Evidence.objects.filter(claim_id__in=selected_ids(queryset)).values_list("source_id", flat=True)
+        # A subquery of the selection, however many claims "select all" took.
+        selection = queryset.select_related(None).prefetch_related(None).order_by().values("pk")
+        source_ids = Evidence.objects.filter(claim_id__in=selection).values_list("source_id", flat=True)
         count = sources_recheck_request(source_ids=source_ids, by=rules.signed_in(request.user))
         if not count:
             self.message_user(request, _("The selected claims cite no source."), messages.WARNING)
@@ -708,8 +710,7 @@ class ClaimAdmin(DeskHistoryAdmin):
         """For a quote gone or a page changed: links to what changed on the pages behind it."""
         if flag.kind not in PAGE_CHANGE_KINDS:
             return ""
-        behind = claim.evidence.filter(EVIDENCE_BEHIND[FlagKind(flag.kind)]).select_related("source")
-        return evidence_changes_links(list(behind))
+        return evidence_changes_links(list(selectors.evidence_behind(flag.kind).filter(claim=claim)))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         try:
@@ -1043,16 +1044,17 @@ class SourceAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Check the selected sources now"), permissions=["recheck"])
     def check_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
-        for source in queryset:
-            source_recheck_request(source=source, by=rules.signed_in(request.user))
+        count = sources_recheck_request(
+            source_ids=queryset.values_list("pk", flat=True), by=rules.signed_in(request.user)
+        )
         self.message_user(
             request,
             ngettext(
                 "%(count)d source will be checked in a moment.",
                 "%(count)d sources will be checked in a moment.",
-                len(queryset),
+                count,
             )
-            % {"count": len(queryset)},
+            % {"count": count},
             messages.SUCCESS,
         )
 
@@ -1173,15 +1175,17 @@ class FlagAdmin(ReadOnlyAdmin):
     fields = readonly_fields = ("claim", "kind", "reason", "what_changed", "raised_at", "cleared_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
-        # The evidence behind a quote gone or a page changed, for the links to what changed: one query for the list.
-        behind = Evidence.objects.filter(
-            EVIDENCE_BEHIND[FlagKind.QUOTE_MISSING] | EVIDENCE_BEHIND[FlagKind.SOURCE_CHANGED]
-        )
+        # The evidence behind a quote gone or a page changed, for the links to what changed: a query per kind.
         return (
             super()
             .get_queryset(request)
             .prefetch_related(
-                models.Prefetch("claim__evidence", queryset=behind.select_related("source"), to_attr="behind_flags")
+                *(
+                    models.Prefetch(
+                        "claim__evidence", queryset=selectors.evidence_behind(kind), to_attr=f"behind_{kind}"
+                    )
+                    for kind in PAGE_CHANGE_KINDS
+                )
             )
         )
 
@@ -1191,10 +1195,6 @@ class FlagAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("what changed"))
     def what_changed(self, flag: Flag) -> str:
-        if flag.kind == FlagKind.QUOTE_MISSING:
-            behind = [item for item in flag.claim.behind_flags if item.quote_status == QuoteStatus.MISSING]  # type: ignore[attr-defined]
-        elif flag.kind == FlagKind.SOURCE_CHANGED:
-            behind = [item for item in flag.claim.behind_flags if item.page_changed]  # type: ignore[attr-defined]
-        else:
-            return "-"
+        # Made by get_queryset's prefetches for the kinds raised by a page that changed.
+        behind: list[Evidence] = getattr(flag.claim, f"behind_{flag.kind}", [])
         return evidence_changes_links(behind) or "-"

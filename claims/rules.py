@@ -360,7 +360,8 @@ def check_move(claim: Claim, to: ClaimStatus, by: AnyUser, comment: str) -> None
 
 def check_published_change(claim: Claim, changed: Iterable[str], *, note: str) -> None:
     """A published fact-check changes only in the open: its verdict through a reopening, what else readers see with
-    a note for them; what only the desk sees (tags, assignee) freely."""
+    a note for them, and only to a fact-check that could be published as it is; what only the desk sees (tags,
+    assignee) freely. `claim` with the changes made."""
     changed, published = set(changed), claim.status == ClaimStatus.PUBLISHED
     if published and changed & VERDICT_FIELDS:
         raise RuleViolation(
@@ -389,6 +390,20 @@ def check_published_change(claim: Claim, changed: Iterable[str], *, note: str) -
                 "clarification or an update)."
             ),
         )
+    if seen_by_readers:
+        # Readers see it at once.
+        check_publishable(claim)
+
+
+# Who may be given claims to work on: those whose role edits them (researchers, editors, superusers).
+ASSIGNEE_PERMISSION = "claims.change_claim"
+
+
+def check_may_be_assigned(user: User | None) -> None:
+    """A claim goes to a desk member who can work on it, or to nobody."""
+    if user is not None and not (user.is_active and user.has_perm(ASSIGNEE_PERMISSION)):
+        message = gettext("%(user)s has no role that works on claims (researcher or editor).") % {"user": user}
+        raise InvalidInput("assignee_without_role", message, errors={"assignee": [message]})
 
 
 # --- Evidence -----------------------------------------------------------------------------------

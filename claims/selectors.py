@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from claims import rules
-from claims.models import Claim, ClaimStatus, Evidence, Flag
+from claims.flags import EVIDENCE_BEHIND
+from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind
 
 
 def open_flags() -> QuerySet[Flag]:
@@ -39,6 +40,12 @@ def claims_to_publish(claims: QuerySet[Claim], user: User) -> QuerySet[Claim]:
         return claims.none()
     waiting = claims.filter(status=ClaimStatus.IN_REVIEW)
     return rules.claims_may_publish(waiting, user).order_by(F("sent_to_review_at").asc(), "id")
+
+
+def evidence_behind(kind: str) -> QuerySet[Evidence]:
+    """The evidence that raises a flag of this kind on its claim (flags.EVIDENCE_BEHIND), with its source: what an
+    editor looks at to see why."""
+    return Evidence.objects.filter(EVIDENCE_BEHIND[FlagKind(kind)]).select_related("source")
 
 
 def claim_list() -> QuerySet[Claim]:
@@ -195,16 +202,8 @@ def _as_text(value: Any) -> str | None:
 
 
 def desk_members() -> QuerySet[User]:
-    """Who may be given claims to work on: active accounts whose role edits claims (researchers, editors,
-    superusers)."""
-    may_edit = Q(codename="change_claim", content_type__app_label="claims")
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=Permission.objects.filter(may_edit))
-            | Q(user_permissions__in=Permission.objects.filter(may_edit))
-        )
-        .distinct()
-        .order_by("username")
-    )
+    """Who may be given claims to work on (rules.ASSIGNEE_PERMISSION): active accounts whose role edits claims."""
+    # Permissions as Django's own backend grants them (django-axes is a second backend, which grants none).
+    return User.objects.with_perm(
+        rules.ASSIGNEE_PERMISSION, backend="django.contrib.auth.backends.ModelBackend"
+    ).order_by("username")

@@ -23,12 +23,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from claims import selectors
 from claims.alerts.leases import lease_take, lost, under_lease
 from claims.alerts.models import AlertSettings, MailChoice, Notice, WebhookEndpoint
 from claims.alerts.webhooks import backoff
 from claims.claimreview import factcheck_url, site_url
 from claims.flags import EVIDENCE_BEHIND
-from claims.models import Event, Evidence, FlagKind
+from claims.models import Event, Evidence
 from claims.sources import pagetext
 
 logger = logging.getLogger(__name__)
@@ -108,14 +109,11 @@ def _anchor(before: str, after: str, offsets: range, *, shift: int) -> int | Non
 
 def _flagged_evidence(event: Event) -> list[Evidence]:
     """The evidence the flag is about: the lost page, the missing quote, the changed page."""
-    if event.flag is None:
+    if event.flag is None or event.flag.kind not in EVIDENCE_BEHIND:
         return []
-    condition = EVIDENCE_BEHIND.get(FlagKind(event.flag.kind))
-    if condition is None:
-        return []
+    behind = selectors.evidence_behind(event.flag.kind).filter(claim_id=event.claim_id)
     return list(
-        Evidence.objects.filter(condition, claim_id=event.claim_id)
-        .select_related("source", "cited_snapshot", "snapshot")
+        behind.select_related("cited_snapshot", "snapshot")
         .defer("cited_snapshot__raw_body", "snapshot__raw_body")
         .order_by("id")[:EVIDENCE_PER_MAIL]
     )

@@ -109,10 +109,9 @@ def claim_update(
     for name in changed:
         setattr(claim, name, changes[name])
     claim_validate(claim, fields=changed)
+    if "assignee" in changed:
+        rules.check_may_be_assigned(claim.assignee)
     rules.check_published_change(claim, changed, note=change_note)
-    if claim.status == ClaimStatus.PUBLISHED and changed:
-        # Readers see the change at once: it must leave a fact-check that could be published as it is.
-        rules.check_publishable(claim)
     tags_changed = tags is not None and sorted(tags) != sorted(claim.tags.names())
     if not changed and not tags_changed:
         return claim
@@ -159,7 +158,8 @@ def _claims_lock(claim_ids: Iterable[int]) -> list[Claim]:
 
 
 def _claims_editable(claims: list[Claim], by: User, fields: Iterable[str]) -> BulkOutcome:
-    """Which claims `by` may change these fields of, by the rules claim_update applies to each."""
+    """Which claims `by` may change these fields of (what only the desk sees), by the rules claim_update applies to
+    each."""
     outcome = BulkOutcome()
     for claim in claims:
         try:
@@ -192,6 +192,7 @@ def _claims_changed(claims: list[Claim], *, by: User, now: datetime, **changes: 
 def claims_assign(*, claim_ids: Iterable[int], assignee: User | None, by: User) -> BulkOutcome:
     """Give each of these claims to `assignee` (None: to nobody), where `by` may edit it; the others are refused,
     each with its rule's reason. A fixed number of statements, whatever the number of claims."""
+    rules.check_may_be_assigned(assignee)
     outcome = _claims_editable(_claims_lock(claim_ids), by, ["assignee"])
     assignee_id = assignee.pk if assignee is not None else None
     changed = [claim for claim in outcome.done if claim.assignee_id != assignee_id]

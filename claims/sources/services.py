@@ -107,12 +107,16 @@ def source_check_request(*, source_id: int) -> None:
 
 
 def sources_check_request(*, source_ids: Iterable[int]) -> None:
-    """source_check_request for many sources at once: one statement, and one dispatch once the transaction commits."""
+    """source_check_request for many sources at once: one statement, and one dispatch once the transaction commits
+    (none for no source)."""
+    ids = list(source_ids)
+    if not ids:
+        return
     now = timezone.now()
     allowed = Coalesce(F("last_checked_at") + settings.FACTCHECK_MIN_RECHECK, Value(now))
-    Source.objects.filter(pk__in=list(source_ids)).filter(
-        Q(lease_token__isnull=True) | Q(next_check_at__lte=now)
-    ).update(next_check_at=Greatest(allowed, Value(now)))
+    Source.objects.filter(pk__in=ids).filter(Q(lease_token__isnull=True) | Q(next_check_at__lte=now)).update(
+        next_check_at=Greatest(allowed, Value(now))
+    )
     # Robust and without retries: if the broker is down, the source is due anyway and beat's next dispatch takes it.
     transaction.on_commit(lambda: sources_dispatch_task.apply_async(retry=False), robust=True)
 
@@ -121,8 +125,7 @@ def sources_check_request(*, source_ids: Iterable[int]) -> None:
 def source_recheck_request(*, source: Source, by: User) -> Source:
     """Ask for this source to be checked now, for someone who maintains evidence: it becomes due, and the
     checkers are told once this commits (unless a check is already under way)."""
-    rules.check_may_request_check(by)
-    source_check_request(source_id=source.pk)
+    sources_recheck_request(source_ids=[source.pk], by=by)
     return Source.objects.get(pk=source.pk)
 
 
@@ -131,6 +134,5 @@ def sources_recheck_request(*, source_ids: Iterable[int], by: User) -> int:
     """source_recheck_request for many sources at once (the sources of a selection of claims); how many there are."""
     rules.check_may_request_check(by)
     ids = sorted(set(source_ids))
-    if ids:
-        sources_check_request(source_ids=ids)
+    sources_check_request(source_ids=ids)
     return len(ids)
