@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, Source
 from claims.errors import InvalidInput
+from claims.models import Claim, ClaimStatus, Source
 from claims.services.claims import claim_update, claims_assign
 from tests.factories import ClaimFactory, EvidenceFactory, UserFactory
 

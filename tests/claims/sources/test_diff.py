@@ -17,6 +17,8 @@ from tests.pages import ARTICLE, PARAGRAPHS
         "  Pour l’instant, « aucune preuve » n’a été présentée !  ",
         "A -- b — c ( x ) [ y ] 50 % e\u0301te\u0301 İstanbul YILMAZ ı soft\u00adhyphen nb\u00a0sp … ‘cité’ tab\tfin\n",
         "ﬁnance ＡＢＣ ½ x\u0301",
+        # Characters NFKC composes with the one before: Hangul jamo, a kana and its voicing mark.
+        "\u1100\u1161 か\u3099",
         "",
         "   ",
     ],
@@ -26,6 +28,10 @@ def test_the_offsets_follow_the_normalized_text_exactly(text):
     assert normalized == pagetext.normalize(text)
     assert len(starts) == len(ends) == len(normalized)
     assert all(0 <= start < end <= len(text) for start, end in zip(starts, ends, strict=True))
+
+
+def test_a_quote_composed_on_the_page_is_marked_too():
+    assert pagetext.quote_spans(["が"], "x か\u3099 y") == [(2, 4)]
 
 
 def test_a_quote_is_marked_where_quote_matching_finds_it_however_it_was_typed():
