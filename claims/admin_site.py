@@ -24,11 +24,6 @@ from claims.models import SourceState
 # An SVG opened on its own is a document: its <style> elements need the policy's leave, and it runs no script.
 CHART_POLICY = {"style-src": [UNSAFE_INLINE], "script-src": [NONE]}
 
-CHART_ALT = {
-    "health": _("Chart: the share of published fact-checks whose evidence is all healthy, week by week."),
-    "flags": _("Chart: flags raised and cleared per week."),
-    "verdicts": _("Chart: verdicts per month."),
-}
 
 
 @dataclass(frozen=True)
@@ -103,7 +98,7 @@ def desk_home(request: HttpRequest) -> dict[str, Any]:
             {
                 "name": name,
                 "url": reverse("admin:desk_chart", args=[name]),
-                "alt": CHART_ALT[name],
+                "alt": charts.CHARTS[name],
                 "table": figures_table(name, figures),
             }
             for name in charts.CHARTS

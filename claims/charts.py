@@ -12,12 +12,18 @@ from typing import Any
 import pygal
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pygal.style import Style
 
 from claims import stats
 from claims.models import Rating
 
-CHARTS = ("health", "flags", "verdicts")
+# Each chart by its name in its address, with the words that stand for it where it is not seen (its alt text).
+CHARTS = {
+    "health": gettext_lazy("Chart: the share of published fact-checks whose evidence is all healthy, week by week."),
+    "flags": gettext_lazy("Chart: flags raised and cleared per week."),
+    "verdicts": gettext_lazy("Chart: verdicts per month."),
+}
 
 STYLE = {
     "background": "#ffffff",
