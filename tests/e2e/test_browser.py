@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
@@ -14,8 +15,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from claims.models import Claim, ClaimStatus, Flag, FlagKind
-from tests.factories import ClaimFactory, rating
+from claims.models import Claim, ClaimStatus, DeskDay, Flag, FlagKind
+from tests.factories import ClaimFactory, claim_at, rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -257,4 +258,44 @@ def test_the_claim_list_fits_a_laptop_screen(live_server, browser, editor, artif
     assert layout["textLines"] <= 3, layout
     assert layout["updatedRight"] <= layout["viewport"] and layout["assigneeRight"] <= layout["viewport"], layout
     assert "Unproven" not in table.text  # the French desk's list: its flags in French
+    assert not csp_violations(desk)
+
+
+def test_an_editor_starts_the_day_from_the_home_page(live_server, browser, researcher, editor, artifacts):
+    """The work queue and the three charts, drawn on the server and loaded as images, at 1,366 px, in French."""
+    for n in range(3):
+        claim_at(ClaimStatus.RESEARCHING, assignee=editor, text=f"{CLAIM} ({n})")
+    claim_at(ClaimStatus.IN_REVIEW, text="Le laboratoire a copié les réponses d’un modèle concurrent.")
+    for verdict, kind in (("false", FlagKind.QUOTE_MISSING), ("unproven", FlagKind.SOURCE_CHANGED)):
+        flagged = claim_at(ClaimStatus.PUBLISHED, verdict=verdict, assignee=researcher)
+        Flag.objects.create(claim=flagged, kind=kind)
+    claim_at(ClaimStatus.PUBLISHED, verdict="mostly-true")
+    # Twelve weeks of beat's daily records, for the health chart's history.
+    today = timezone.localdate()
+    for week in range(12):
+        published = 3 + week
+        DeskDay.objects.create(
+            date=today - timedelta(weeks=11 - week),
+            published=published,
+            healthy=published - (week % 3),
+            recorded_at=timezone.now(),
+        )
+
+    desk = browser("fr")
+    desk.set_window_size(1366, 1400)
+    log_in(desk, live_server.url, editor.username)
+    desk.get(f"{live_server.url}/admin/")
+    wait(desk).until(
+        lambda driver: driver.execute_script(
+            "return [...document.querySelectorAll('.fc-chart img')].every(img => img.complete && img.naturalWidth > 0)"
+        )
+    )
+    desk.save_screenshot(str(artifacts / "08-home-fr.png"))
+
+    page = desk.find_element(By.ID, "content").text
+    assert "Les affirmations qui me sont confiées" in page and f"{CLAIM} (0)" in page
+    assert "Le laboratoire a copié les réponses d’un modèle concurrent." in page  # I may publish it
+    assert len(desk.find_elements(By.CSS_SELECTOR, ".fc-chart img")) == 3
+    overflow = desk.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
     assert not csp_violations(desk)
