@@ -164,7 +164,9 @@ def demo_accounts_ensure() -> dict[str, User]:
     """The demo's editor and researcher; existing accounts are left as they are."""
     users = {}
     for username, (role, password) in DEMO_ACCOUNTS.items():
-        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        # An address, so that `make run` shows the alerts' mail on the worker's console (var/log/worker.log).
+        email = f"{username}@newsroom.example"
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True, "email": email})
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])

@@ -49,6 +49,8 @@ def test_the_demo_accounts_log_in_with_their_roles(client):
     editor = get_user_model().objects.get(username="editor")
     assert editor.has_perm("claims.publish_claim")
     assert not get_user_model().objects.get(username="researcher").has_perm("claims.publish_claim")
+    # Alerts have somewhere to go (the console in `make run`).
+    assert editor.email == "editor@newsroom.example"
 
 
 def test_load_demo_refuses_a_production_machine_without_force(settings):
