@@ -25,7 +25,6 @@ from claims.models import SourceState
 CHART_POLICY = {"style-src": [UNSAFE_INLINE], "script-src": [NONE]}
 
 
-
 @dataclass(frozen=True)
 class SourceCount:
     state: str
