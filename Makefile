@@ -44,6 +44,18 @@ bench-fetch: install
 	DATABASE_URL=$${BENCH_FETCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench_fetch} \
 	$(BIN)/python -m bench.bench_fetch $(BENCH_FETCH_ARGS)
 
+# 10,000 flag events to three webhook endpoints (fast, slow at 200 ms, failing half the time) through a real Celery
+# worker: deliveries per second, the delay from commit to receipt and no webhook-id lost or duplicated, against the
+# ideal and the same signed POSTs sent without Celery; writes the bench-alerts section of docs/benchmarks.md. Loopback
+# only: the receivers on 127.0.0.1, a throwaway Redis, and its own database (created, migrated and emptied by the
+# script). BENCH_ALERTS_ARGS=--quick for a small run, --no-write to print the section instead.
+.PHONY: bench-alerts
+bench-alerts: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	DJANGO_SETTINGS_MODULE=factcheck.settings.test \
+	DATABASE_URL=$${BENCH_ALERTS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench_alerts} \
+	$(BIN)/python -m bench.bench_alerts $(BENCH_ALERTS_ARGS)
+
 # API latency at 100,000 claims and 300,000 evidence rows (list, search, detail) against a hand-written .values()
 # baseline in the same run; seeds its own database once (created if missing) and writes the API section of
 # docs/benchmarks.md. Not a test.

@@ -11,12 +11,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 @dataclass
 class Script:
     """How one path answers: `statuses` in turn (then `then`), after `delay` seconds; `hold` makes it wait until
-    released (a receiver the sender dies waiting for)."""
+    released (a receiver the sender dies waiting for). `fail_every` n > 0: once `statuses` are used up, every n-th
+    answer of the path is `fail_status` instead of `then` (2: half of them, alternately; the benchmark's flaky
+    receiver)."""
 
     statuses: list[int] = field(default_factory=list)
     then: int = 200
     delay: float = 0.0
     hold: threading.Event | None = None
+    fail_every: int = 0
+    fail_status: int = 500
+    # Answers given after `statuses`, for `fail_every`.
+    answered: int = 0
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    # When the request had been read (time.time(), so that another process can compare it with its own clock).
+    received_at: float = 0.0
 
 
 class WebhookReceiver:
@@ -71,7 +79,12 @@ class WebhookReceiver:
     def _answer(self, path: str) -> tuple[Script, int]:
         with self._lock:
             script = self.scripts.get(path) or Script(then=404)
-            return script, script.statuses.pop(0) if script.statuses else script.then
+            if script.statuses:
+                return script, script.statuses.pop(0)
+            script.answered += 1
+            if script.fail_every > 0 and script.answered % script.fail_every == 0:
+                return script, script.fail_status
+            return script, script.then
 
     def _record(self, seen: Received) -> None:
         with self._lock:
@@ -91,13 +104,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         receiver = self.server.receiver
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        received_at = time.time()
         script, status = receiver._answer(self.path)
         if script.hold is not None:
             script.hold.wait(60)
         if script.delay:
             time.sleep(script.delay)
         headers = {name.lower(): value for name, value in self.headers.items()}
-        receiver._record(Received(self.path, headers, body, status))
+        receiver._record(Received(self.path, headers, body, status, received_at))
         answer = b'{"ok": true}' if 200 <= status < 300 else b'{"error": "scripted"}'
         try:
             self.send_response(status)
