@@ -11,51 +11,13 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 
 from bench.alerts import log
-from bench.fetch.cpu import cpu_seconds, machine_busy, postgres_cpu
+from bench.fetch.cpu import CpuSample
 from claims.alerts.models import Delivery, DeliveryStatus, WebhookEndpoint
 from claims.flags import flags_sweep
 from claims.models import Event, EventType
 from harness.celery_worker import ThrowawayRedis, Worker
 
 POLL_EVERY = 0.5  # seconds between two looks at the deliveries' rows
-
-
-@dataclass(frozen=True)
-class Cpu:
-    """CPU seconds so far of each party to a phase; two samples make what the phase cost each."""
-
-    worker: float = 0.0
-    postgres: float = 0.0
-    receiver: float = 0.0
-    redis: float = 0.0
-    bench: float = 0.0
-    machine: float = 0.0
-
-    @classmethod
-    def take(cls, *, worker_pid: int | None, receiver_pid: int, redis_pid: int) -> Cpu:
-        return cls(
-            worker=cpu_seconds([worker_pid]) if worker_pid else 0.0,
-            postgres=postgres_cpu(),
-            receiver=cpu_seconds([receiver_pid]),
-            redis=cpu_seconds([redis_pid]),
-            bench=time.process_time(),
-            machine=machine_busy(),
-        )
-
-    def __sub__(self, before: Cpu) -> Cpu:
-        return Cpu(
-            worker=self.worker - before.worker,
-            postgres=self.postgres - before.postgres,
-            receiver=self.receiver - before.receiver,
-            redis=self.redis - before.redis,
-            bench=self.bench - before.bench,
-            machine=self.machine - before.machine,
-        )
-
-    @property
-    def others(self) -> float:
-        """What the machine spent outside these processes (never below 0: the samples are not simultaneous)."""
-        return max(0.0, self.machine - self.worker - self.postgres - self.receiver - self.redis - self.bench)
 
 
 @dataclass
@@ -71,7 +33,7 @@ class DeskRun:
     attempts: dict[str, int] = field(default_factory=dict)  # per endpoint description, Delivery.attempts summed
     most_attempts: dict[str, int] = field(default_factory=dict)  # per endpoint description, one delivery's most
     processes: int = 0
-    cpu: Cpu = field(default_factory=Cpu)
+    cpu: CpuSample = field(default_factory=CpuSample)
     worker_errors: list[str] = field(default_factory=list)
     timed_out: bool = False
 
@@ -95,13 +57,14 @@ def desk_run(
     try:
         time.sleep(1.0)
         run.processes = 1 + len(psutil.Process(worker.process.pid).children(recursive=True))
-        before = Cpu.take(worker_pid=worker.process.pid, receiver_pid=receiver_pid, redis_pid=redis.process.pid)
+        before = CpuSample.take(worker_pid=worker.process.pid, server_pid=receiver_pid, redis_pids=[redis.process.pid])
         run.events, run.sweep_seconds, run.committed_at = _sweep_commit()
         run.expected = run.events * endpoints
         log(f"  the sweep committed {run.events} flag.raised events in {run.sweep_seconds:.1f} s")
         _deliveries_wait(run, worker, timeout)
         run.cpu = (
-            Cpu.take(worker_pid=worker.process.pid, receiver_pid=receiver_pid, redis_pid=redis.process.pid) - before
+            CpuSample.take(worker_pid=worker.process.pid, server_pid=receiver_pid, redis_pids=[redis.process.pid])
+            - before
         )
         run.worker_errors = [line for line in worker.output().splitlines() if " ERROR" in line or "Traceback" in line][
             :5

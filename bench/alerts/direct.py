@@ -13,8 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from bench.alerts import log
-from bench.alerts.desk import Cpu
 from bench.alerts.receiver import ENDPOINTS, ReceiverProcess
+from bench.fetch.cpu import CpuSample
 from claims.alerts import webhooks
 from claims.alerts.models import WebhookEndpoint
 from claims.models import Event, EventType
@@ -52,7 +52,7 @@ class DirectRun:
     posts: int = 0
     failures: int = 0  # answers other than 2xx (the flaky endpoint's), tried again at once
     gave_up: int = 0
-    cpu: Cpu = field(default_factory=Cpu)
+    cpu: CpuSample = field(default_factory=CpuSample)
 
 
 def bodies() -> list[tuple[str, bytes]]:
@@ -80,12 +80,12 @@ def direct_run(*, receiver: ReceiverProcess, redis_pid: int, concurrency: int) -
 
     jobs = [(msg_id, body, name) for msg_id, body in events for name in ENDPOINTS]
     log(f"direct: {len(jobs)} signed POSTs from {concurrency} threads of this process")
-    before = Cpu.take(worker_pid=None, receiver_pid=receiver.pid, redis_pid=redis_pid)
+    before = CpuSample.take(worker_pid=None, server_pid=receiver.pid, redis_pids=[redis_pid])
     run.started_at = time.time()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         outcomes = list(pool.map(send, jobs))
     run.elapsed = time.time() - run.started_at
-    run.cpu = Cpu.take(worker_pid=None, receiver_pid=receiver.pid, redis_pid=redis_pid) - before
+    run.cpu = CpuSample.take(worker_pid=None, server_pid=receiver.pid, redis_pids=[redis_pid]) - before
     run.posts = sum(tries for tries, _ in outcomes)
     run.gave_up = sum(1 for _, done in outcomes if not done)
     run.failures = run.posts - (len(jobs) - run.gave_up)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from bench.alerts.desk import Cpu, DeskRun
+from bench.alerts.desk import DeskRun
 from bench.alerts.direct import PROBES, DirectRun
 from bench.alerts.receiver import ENDPOINTS
 from bench.alerts.tally import EndpointTally, percentile
+from bench.fetch.cpu import CpuSample
 
 
 @dataclass
@@ -237,7 +238,7 @@ def _results(ctx: Context) -> list[str]:
             b.cpu.bench,
             f"**{ratio_cpu:.1f}×** the baseline (worker alone {ratio_worker:.1f}×)",
         ),
-        cpu_row("receivers", d.cpu.receiver, b.cpu.receiver),
+        cpu_row("receivers", d.cpu.server, b.cpu.server),
         cpu_row("bench process (polling the rows)", d.cpu.bench, None),
         cpu_row("other processes of the machine", d.cpu.others, b.cpu.others, "0 on a quiet machine"),
         f"| machine busy | {_busy(d.cpu, desk_span, cores)} | {_busy(b.cpu, base_span, cores)} | |",
@@ -245,7 +246,7 @@ def _results(ctx: Context) -> list[str]:
     ]
 
 
-def _busy(cpu: Cpu, span: float, cores: int) -> str:
+def _busy(cpu: CpuSample, span: float, cores: int) -> str:
     return f"{cpu.machine / (span * cores):.0%} of {cores} CPUs" if span else "–"
 
 
@@ -284,7 +285,7 @@ def _analysis(ctx: Context) -> list[str]:
     if not delivered or not span:
         return []
     cores = os.cpu_count() or 1
-    spent = d.cpu.worker + d.cpu.postgres + d.cpu.redis + d.cpu.receiver + d.cpu.bench
+    spent = d.cpu.worker + d.cpu.postgres + d.cpu.redis + d.cpu.server + d.cpu.bench
     ceiling = cores / (spent / delivered)
     first_done = min(t.span for t in ctx.desk_tallies.values())
     flaky = ctx.desk_tallies.get("flaky")

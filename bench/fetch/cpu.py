@@ -49,7 +49,8 @@ def machine_busy() -> float:
 
 @dataclass(frozen=True)
 class CpuSample:
-    """CPU seconds so far of each party to an end-to-end run; two samples make what the run cost each."""
+    """CPU seconds so far of each party to an end-to-end run; two samples make what the run cost each. The server is
+    the other end: the page server (bench-fetch), the webhook receivers (bench-alerts)."""
 
     worker: float = 0.0
     postgres: float = 0.0
@@ -59,9 +60,9 @@ class CpuSample:
     machine: float = 0.0
 
     @classmethod
-    def take(cls, *, worker_pid: int, server_pid: int, redis_pids: list[int]) -> CpuSample:
+    def take(cls, *, worker_pid: int | None, server_pid: int, redis_pids: list[int]) -> CpuSample:
         return cls(
-            worker=cpu_seconds([worker_pid]),
+            worker=cpu_seconds([worker_pid]) if worker_pid else 0.0,
             postgres=postgres_cpu(),
             server=cpu_seconds([server_pid]),
             redis=cpu_seconds(redis_pids),
