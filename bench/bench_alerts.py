@@ -100,7 +100,7 @@ def main() -> int:
 
         from bench.alerts import dataset
         from bench.alerts.desk import desk_run
-        from bench.alerts.direct import bodies, direct_run, round_trips
+        from bench.alerts.direct import direct_run, round_trips
         from bench.alerts.report import Context, rate, render
         from bench.alerts.tally import percentile, tally
         from bench.fetch.run import postgres_version, redis_version
@@ -153,7 +153,7 @@ def main() -> int:
             timeout=args.timeout,
         )
         log(f"  the worker was done {ctx.desk.elapsed:.1f} s after the commit: {dict(ctx.desk.statuses)}")
-        sample = bodies()[0][1]
+        sample = dataset.bodies()[0][1]
         ctx.round_trips = round_trips(receiver, sample)
         log("  bare round trips: " + ", ".join(f"{n} {s * 1000:.1f} ms" for n, s in ctx.round_trips.items()))
         ctx.direct = direct_run(receiver=receiver, redis_pid=redis.process.pid, concurrency=args.concurrency)
@@ -161,7 +161,7 @@ def main() -> int:
         ctx.load = (load_start, os.getloadavg()[0])
 
         receipts = receiver.stop()
-        expected = {msg_id for msg_id, _ in bodies()}
+        expected = {msg_id for msg_id, _ in dataset.bodies()}
         for name, endpoint in endpoints.items():
             secret = endpoint.secret
             ctx.desk_tallies[name] = tally(

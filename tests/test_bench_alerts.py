@@ -8,7 +8,6 @@ import time
 from django.utils import timezone
 
 from bench.alerts import dataset
-from bench.alerts.direct import bodies
 from bench.alerts.receiver import Receipt
 from bench.alerts.tally import tally
 from claims.alerts import planning, webhooks
@@ -27,7 +26,7 @@ def test_the_seed_of_bench_alerts_is_flagged_and_planned_on_todays_schema(db, se
     plan = planning.events_plan()
 
     assert (plan.events, len(plan.deliveries), plan.immediate_notices) == (5, 15, [])
-    assert len(bodies()) == 5
+    assert len(dataset.bodies()) == 5
     assert {e.url for e in endpoints.values()} == set(urls.values())
 
 

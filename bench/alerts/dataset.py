@@ -68,3 +68,9 @@ def endpoints_create(urls: dict[str, str], *, by: User) -> dict[str, WebhookEndp
         )
         for name in ENDPOINTS
     }
+
+
+def bodies() -> list[tuple[str, bytes]]:
+    """Each flag.raised event's webhook-id and body, as the desk sends them, read before the clock starts."""
+    events = Event.objects.filter(type=EventType.FLAG_RAISED).select_related("claim__rating", "flag").order_by("id")
+    return [(event.webhook_id, webhooks.payload(event)) for event in events]

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from bench.alerts import log
+from bench.alerts import dataset, log
 from bench.alerts.receiver import ENDPOINTS, ReceiverProcess
 from bench.fetch.cpu import CpuSample
 from claims.alerts import webhooks
 from claims.alerts.models import WebhookEndpoint
-from claims.models import Event, EventType
 from claims.sources import fetching
 
 PROBES = 30  # bare round trips per endpoint
@@ -55,16 +54,10 @@ class DirectRun:
     cpu: CpuSample = field(default_factory=CpuSample)
 
 
-def bodies() -> list[tuple[str, bytes]]:
-    """Each flag.raised event's webhook-id and body, as the desk sends them, read before the clock starts."""
-    events = Event.objects.filter(type=EventType.FLAG_RAISED).select_related("claim__rating", "flag").order_by("id")
-    return [(event.webhook_id, webhooks.payload(event)) for event in events]
-
-
 def direct_run(*, receiver: ReceiverProcess, redis_pid: int, concurrency: int) -> DirectRun:
     """Each (event, endpoint), in the planner's order, sent by `concurrency` threads of this process through the
     desk's own fetcher (`fetching.post`) and signing (`webhooks.signed_headers`), until answered 2xx."""
-    events = bodies()
+    events = dataset.bodies()
     secrets = {endpoint.description.split()[-1]: endpoint.secrets() for endpoint in WebhookEndpoint.objects.all()}
     urls = {name: receiver.url("direct", name) for name in ENDPOINTS}
     timeout = settings.FACTCHECK_WEBHOOK_TIMEOUT
