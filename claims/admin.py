@@ -269,6 +269,11 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
             return "-"
         if evidence.quote_unverified_because:
             return f"{evidence.get_quote_status_display()}: {evidence.get_quote_unverified_because_display()}"
+        if evidence.quote_page:
+            return _("%(status)s, p. %(page)s") % {
+                "status": evidence.get_quote_status_display(),
+                "page": evidence.quote_page,
+            }
         return str(evidence.get_quote_status_display())
 
     @admin.display(description=_("page since cited"))

@@ -302,6 +302,8 @@ class Snapshot(models.Model):
     raw_sha256 = models.CharField(_("raw SHA-256"), max_length=64)
     text_sha256 = models.CharField(_("text SHA-256"), max_length=64)
     fingerprint = models.CharField(_("similarity fingerprint"), max_length=64, blank=True)
+    # Where each page starts in `text` (PDFs); empty for documents without pages.
+    page_starts = models.JSONField(_("page starts"), default=list, blank=True)
 
     class Meta:
         ordering = ["-fetched_at", "-id"]
@@ -381,6 +383,11 @@ class QuoteUnverifiedBecause(models.TextChoices):
 
     NOT_READ = "not_read", _("The desk does not read this kind of document yet.")
     NO_TEXT = "no_text", _("The page shows no text.")
+    NO_TEXT_LAYER = (
+        "no_text_layer",
+        _("The PDF has no text to read (a scan, or a locked file): its quotes cannot be checked."),
+    )
+    SCANNED_PAGES = "scanned_pages", _("Some pages of the PDF are scans with no text: the quote is not in the others.")
     TOO_COMPLEX = "too_complex", _("The page is too large or complex to read within the checker's budget.")
     NOT_RECORDED = "not_recorded", _("The last check of the page could not be recorded.")
 
@@ -414,6 +421,8 @@ class Evidence(models.Model):
         _("quote status"), max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.UNVERIFIED
     )
     quote_checked_at = models.DateTimeField(_("quote checked at"), null=True, blank=True)
+    # The page of the document (a PDF) on which the quote was found.
+    quote_page = models.PositiveIntegerField(_("page of the quote"), null=True, blank=True)
     # Set with an unverified quote status when the watch read the page and could not tell.
     quote_unverified_because = models.CharField(
         _("quote unverified because"), max_length=20, choices=QuoteUnverifiedBecause.choices, blank=True

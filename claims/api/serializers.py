@@ -161,6 +161,7 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
             "quote",
             "note",
             "quote_status",
+            "quote_page",
             "quote_unverified_because",
             "quote_overridden",
             "quote_override_reason",

@@ -312,5 +312,6 @@ def _capture(
         raw_sha256=raw_sha256,
         text_sha256=text_sha256,
         fingerprint=source.fingerprint,
+        page_starts=list(reading.page_starts),
     )
     return snapshot, [*fields, "text_sha256", "fingerprint"]

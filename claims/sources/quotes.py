@@ -10,11 +10,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from claims.models import Evidence, QuoteStatus, QuoteUnverifiedBecause, Snapshot, Source
-from claims.sources import extract, pagetext
+from claims.sources import extract, pagetext, pdf
 from claims.sources.fetching import TEXT_TYPES
 
 VERIFIED_FIELDS = [
     "quote_status",
+    "quote_page",
     "quote_unverified_because",
     "snapshot",
     "quote_checked_at",
@@ -64,14 +65,20 @@ def evidence_verify(
     normalized = pagetext.normalize(reading.visible)
     now = now or timezone.now()
     for item in evidence:
+        item.quote_page = None
         if item.quote and reading.unread_because:
-            # The desk could not read the page (a PDF, a page over its budget): the quote is neither found nor missing.
+            # The desk could not read the page (a scanned PDF, a page over its budget): neither found nor missing.
             item.quote_status = QuoteStatus.UNVERIFIED
             item.quote_unverified_because = reading.unread_because
+        elif item.quote and pagetext.quote_found(item.quote, normalized):
+            item.quote_status, item.quote_unverified_because = QuoteStatus.FOUND, ""
+            item.quote_page = _page_of_quote(item.quote, reading)
+        elif item.quote and reading.unread_part_because:
+            # Not in what was read, but the rest (scanned pages, pages past the budget) may hold it.
+            item.quote_status = QuoteStatus.UNVERIFIED
+            item.quote_unverified_because = reading.unread_part_because
         elif item.quote:
-            found = pagetext.quote_found(item.quote, normalized)
-            item.quote_status = QuoteStatus.FOUND if found else QuoteStatus.MISSING
-            item.quote_unverified_because = ""
+            item.quote_status, item.quote_unverified_because = QuoteStatus.MISSING, ""
         item.snapshot = latest
         item.quote_checked_at = now
         item.cited_snapshot = item.cited_snapshot or latest
@@ -81,6 +88,14 @@ def evidence_verify(
         )
     Evidence.objects.bulk_update(evidence, VERIFIED_FIELDS)
     return len(evidence)
+
+
+def _page_of_quote(quote: str, reading: extract.Reading) -> int | None:
+    """The page a quote found starts on, for a document with pages (a PDF)."""
+    if not reading.page_starts:
+        return None
+    spans = pagetext.quote_spans([quote], reading.visible)
+    return pdf.page_of(spans[0][0], reading.page_starts) if spans else None
 
 
 def evidence_unverify(*, source: Source, because: QuoteUnverifiedBecause, now: datetime | None = None) -> int:

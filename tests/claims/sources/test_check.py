@@ -524,10 +524,10 @@ def test_evidence_added_while_a_check_records_is_checked_again_soon():
     assert source.next_check_at <= timezone.now()
 
 
-def test_a_quote_on_a_pdf_stays_unverified_rather_than_missing(http_server):
+def test_a_quote_on_a_pdf_with_no_text_stays_unverified_rather_than_missing(http_server):
     url = http_server.route("/rapport.pdf", headers=[("Content-Type", "application/pdf")], body=b"%PDF-1.4 binary")
     evidence = cite(url, quote="2.788M H800 GPU hours")
     check = check_now(evidence.source)
     evidence.refresh_from_db()
     assert check.outcome == "ok"
-    assert evidence.quote_status == "unverified"
+    assert (evidence.quote_status, evidence.quote_unverified_because) == ("unverified", "no_text_layer")
