@@ -241,7 +241,14 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
     form = EvidenceForm
     formset = EvidenceFormSet
     extra = 1
-    readonly_fields = ["source_state", "quote_check", "page_since_cited", "quote_overridden_by", "added"]
+    readonly_fields = [
+        "source_state",
+        "quote_check",
+        "page_since_cited",
+        "archived_copy",
+        "quote_overridden_by",
+        "added",
+    ]
 
     @admin.display(description=_("page URL"))
     def url(self, evidence: Evidence) -> str:
@@ -300,6 +307,18 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
     def added(self, evidence: Evidence) -> str:
         return f"{evidence.added_by or '-'}, {when(evidence.added_at)}" if evidence.pk else "-"
 
+    @admin.display(description=_("archived copy"))
+    def archived_copy(self, evidence: Evidence) -> str:
+        """The web archive's copy from before the page was lost, and whether it holds the quote."""
+        if not evidence.archive_url or evidence.archive_captured_at is None:
+            return str(_("Not looked up")) if evidence.archive_checked_at is None else str(_("None found"))
+        return format_html(
+            '<a href="{}" rel="noopener">{}</a> ({})',
+            evidence.archive_url,
+            _("copy of %(date)s") % {"date": date_format(evidence.archive_captured_at, "DATE_FORMAT")},
+            evidence.get_archive_quote_status_display() if evidence.quote else "-",
+        )
+
     def get_fields(self, request: HttpRequest, obj: Claim | None = None) -> tuple[str, ...]:
         fields = [
             "url",
@@ -309,6 +328,7 @@ class EvidenceInline(admin.StackedInline[Evidence, Claim]):
             "source_state",
             "quote_check",
             "page_since_cited",
+            "archived_copy",
             "quote_overridden_by",
             "added",
         ]

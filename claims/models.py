@@ -451,6 +451,15 @@ class Evidence(models.Model):
         blank=True,
         related_name="+",
     )
+    # A web archive's copy of the page from before it was cited, looked up when the page died, dropped the quote or
+    # changed materially (claims.sources.recovery): its address, its date, and whether the quote is on it.
+    archive_url = models.URLField(_("archived copy"), max_length=2000, blank=True)
+    archive_captured_at = models.DateTimeField(_("archived on"), null=True, blank=True)
+    archive_quote_status = models.CharField(
+        _("quote in the archived copy"), max_length=10, choices=QuoteStatus.choices, blank=True
+    )
+    # When the archive was last asked, whatever it answered (empty: never).
+    archive_checked_at = models.DateTimeField(_("archive asked at"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -21,6 +21,7 @@ from claims.models import (
     ClaimStatus,
     Evidence,
     Flag,
+    QuoteStatus,
     QuoteUnverifiedBecause,
     Rating,
     Source,
@@ -150,6 +151,15 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
         read_only=True,
         help_text="Why the watch could not tell whether the quote is on its page; empty when it could.",
     )
+    archive_url = serializers.CharField(
+        read_only=True, help_text="A web archive's copy of the page from before it was cited; empty when none is known."
+    )
+    archive_quote_status = serializers.ChoiceField(
+        choices=QuoteStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Whether the quote is on the archived copy; empty when there is none.",
+    )
 
     class Meta:
         model = Evidence
@@ -163,6 +173,9 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
             "quote_status",
             "quote_page",
             "quote_unverified_because",
+            "archive_url",
+            "archive_captured_at",
+            "archive_quote_status",
             "quote_overridden",
             "quote_override_reason",
             "source",

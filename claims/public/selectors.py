@@ -206,6 +206,10 @@ def _evidence_when_reopened(factchecks: Iterable[PublishedFactCheck]) -> dict[in
     return evidence
 
 
+# A web archive's copy of a piece of evidence: kept on the live row, shown also for a fact-check being corrected.
+ARCHIVE_FIELDS = ("archive_url", "archive_captured_at", "archive_quote_status")
+
+
 def factcheck_evidence(factcheck: PublishedFactCheck) -> list[Evidence]:
     """The evidence of a fact-check as published, with their sources and snapshots (without their captured bodies)."""
     claim = factcheck.claim
@@ -221,6 +225,8 @@ def factcheck_evidence(factcheck: PublishedFactCheck) -> list[Evidence]:
     sources = Source.objects.in_bulk({e.source_id for e in evidence})
     snapshot_ids = {e.snapshot_id for e in evidence} | {e.cited_snapshot_id for e in evidence}
     snapshots = Snapshot.objects.defer("raw_body", "text").in_bulk(snapshot_ids - {None})
+    # A web archive's copy found since (the page died meanwhile) is shown too: it is the reader's way to the page.
+    archived = Evidence.objects.filter(pk__in=[item.pk for item in evidence]).in_bulk()
     shown = []
     for item in evidence:
         if item.source_id not in sources:
@@ -228,6 +234,9 @@ def factcheck_evidence(factcheck: PublishedFactCheck) -> list[Evidence]:
         item.source = sources[item.source_id]
         item.snapshot = snapshots.get(item.snapshot_id)
         item.cited_snapshot = snapshots.get(item.cited_snapshot_id)
+        if item.pk in archived:
+            for name in ARCHIVE_FIELDS:
+                setattr(item, name, getattr(archived[item.pk], name))
         shown.append(item)
     return shown
 
