@@ -126,7 +126,7 @@ def capture_request(url: str) -> CaptureOutcome:
     access, secret = settings.FACTCHECK_ARCHIVE_ACCESS_KEY, settings.FACTCHECK_ARCHIVE_SECRET_KEY
     if access and secret:
         headers["Authorization"] = f"LOW {access}:{secret}"
-    form = {"url": url, "if_not_archived_within": f"{int(every.total_seconds())}s"}
+    form = {"url": url, "if_not_archived_within": str(int(every.total_seconds()))}
     answer = fetching.post(
         f"{archive}/save",
         body=urlencode(form).encode(),

@@ -253,7 +253,7 @@ def test_a_capture_is_asked_once_a_day_per_page(fake_archive):
     assert (again.status, same_page.status, other.status) == ("skipped", "skipped", "asked")
     sent = saves(fake_archive)
     assert len(sent) == 2
-    assert parse_qs(sent[0].body.decode()) == {"url": [PAGE], "if_not_archived_within": ["86400s"]}
+    assert parse_qs(sent[0].body.decode()) == {"url": [PAGE], "if_not_archived_within": ["86400"]}
     assert sent[0].headers["accept"] == "application/json"
     assert "authorization" not in sent[0].headers
 
