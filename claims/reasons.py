@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 Params = dict[str, str | int | float]
+
+# Parameters holding an ISO date or date and time, said as a date in the reader's language.
+DATE_PARAMS = frozenset({"date", "captured"})
 
 # What each code says; %(name)s are its parameters. Addresses, host names and the system's own words about a
 # network error (in `detail`) are parameters, shown as they are.
@@ -48,6 +53,7 @@ TEXTS = {
     "rate_limited": _("The server answered %(status)s and did not say how long to wait."),
     "http_error": _("The server answered %(status)s."),
     "unsupported_type": _("The server sent %(type)s, which is not a web page, plain text or a PDF."),
+    "unexpected_type": _("The server sent %(type)s instead of %(expected)s."),
     "no_content_type": _("The server sent no content type; the checker reads web pages, plain text and PDF."),
     "unsupported_coding": _("The server compressed the page as %(codings)s, which the checker does not accept."),
     "too_large": _("The page is larger than %(max_bytes)s bytes once decompressed; the checker stops reading there."),
@@ -58,6 +64,32 @@ TEXTS = {
     "not_recorded": _(
         "The page was fetched but its check could not be recorded (%(problem)s); the checker will try again later."
     ),
+    # The web archive (claims/sources/archive.py). `because` is the code of the fetch's own reason, said inside;
+    # `date` and `captured` are ISO dates, shown in the reader's language.
+    "archive_not_configured": _("No web archive is configured (FACTCHECK_ARCHIVE_URL is empty)."),
+    "archive_unreachable": _("The web archive could not be asked: %(because)s"),
+    "archive_bad_answer": _("The web archive answered something the desk cannot read (%(detail)s)."),
+    "archive_no_capture": _("The web archive holds no copy of the page from before %(date)s."),
+    "archive_capture_after": _(
+        "The web archive's copy closest to %(date)s is of %(captured)s, after the page was cited: it does not show "
+        "the page as cited."
+    ),
+    "archive_capture_error_page": _("The web archive's copy of %(captured)s is of an error page (HTTP %(status)s)."),
+    "archive_capture_elsewhere": _(
+        "The web archive pointed to %(url)s, which is not on the archive's own site; the desk did not follow it."
+    ),
+    "archive_capture_unread": _("The archived copy of %(captured)s could not be read: %(because)s"),
+    "archive_capture_not_read": _("The archived copy of %(captured)s was fetched, but its text could not be read."),
+    "archive_capture_read": _(
+        "The archived copy of %(captured)s was read; the evidence quotes no passage to look for."
+    ),
+    "archive_holds_quote": _("The archived copy of %(captured)s still holds the quote."),
+    "archive_lacks_quote": _("The archived copy of %(captured)s does not hold the quote either."),
+    "archive_capture_later": _(
+        "The web archive is asked for at most %(limit)s captures a minute; this one waits for the next minute."
+    ),
+    "archive_capture_refused": _("The web archive did not take the capture: %(because)s"),
+    "archive_capture_failed": _("The web archive did not capture the page (%(detail)s)."),
     # Rows written before reasons were codes: their English sentence, as it was.
     "legacy": "%(text)s",
 }
@@ -106,6 +138,11 @@ def reason_text(code: str, params: Mapping[str, object]) -> str:
     if template is None:
         return code
     shown = {name: _shown(name, value) for name, value in params.items()}
+    if "because" in params:
+        # A reason inside a reason (the archive could not be asked because its host refused the connection): said
+        # with the same parameters, in the same language.
+        inner = {name: value for name, value in params.items() if name != "because"}
+        shown["because"] = reason_text(str(params["because"]), inner)
     if "why" in params:
         shown["why"] = address_kind_text(str(params["why"]), str(params.get("embedded", "")))
     try:
@@ -130,6 +167,14 @@ def address_kind_text(kind: str, embedded: str = "") -> str:
 
 
 def _shown(name: str, value: object) -> object:
+    if name in DATE_PARAMS and isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(when):
+            when = timezone.localtime(when)
+        return date_format(when, "DATE_FORMAT")
     if isinstance(value, int | float) and name in ("max_bytes", "seconds"):
         whole = int(value) if float(value).is_integer() else value
         return number_format(whole, force_grouping=name == "max_bytes")

@@ -32,6 +32,8 @@ class SeenRequest:
     path: str
     # Header names lowercased.
     headers: dict[str, str]
+    method: str = "GET"
+    body: bytes = b""
 
 
 class LocalHTTPServer:
@@ -105,9 +107,19 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self._serve(method="POST", body=self.rfile.read(length))
+
+    def _serve(self, *, method: str = "GET", body: bytes = b"") -> None:
         site = self.server.site
-        site.requests.append(SeenRequest(self.path, {name.lower(): value for name, value in self.headers.items()}))
-        route = site.routes.get(self.path) or Route(status=404, body=b"not here")
+        sent = {name.lower(): value for name, value in self.headers.items()}
+        site.requests.append(SeenRequest(self.path, sent, method=method, body=body))
+        # A route for a path without its query string answers whatever the query.
+        route = site.routes.get(self.path) or site.routes.get(self.path.split("?", 1)[0])
+        route = route or Route(status=404, body=b"not here")
         if route.hang:
             site.stopping.wait(60)
             self.close_connection = True

@@ -52,6 +52,8 @@ Outcome = Literal[
 TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 PDF_TYPE = "application/pdf"
+# What fetch() takes unless its caller asks for other types (the web archive's API asks for JSON).
+PAGE_TYPES = TEXT_TYPES | {PDF_TYPE}
 
 DEFAULT_PORTS = frozenset({80, 443})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -114,9 +116,24 @@ class FetchResult:
         return str(self.reason) if self.reason is not None else ""
 
 
-def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
-    """Fetch `url` under the source-checking rules; every failure comes back as a FetchResult, never an exception."""
-    rules = _Rules.from_settings()
+def fetch(
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    accept: frozenset[str] = PAGE_TYPES,
+    timeout: float | None = None,
+) -> FetchResult:
+    """Fetch `url` under the source-checking rules; every failure comes back as a FetchResult, never an exception.
+
+    `accept`: the media types the caller reads (anything else is `unsupported`); `timeout`: seconds in all, when
+    shorter than the fetcher's own limits.
+    """
+    rules = dataclasses.replace(_Rules.from_settings(), accept=accept)
+    if timeout is not None:
+        rules = dataclasses.replace(
+            rules, connect_timeout=min(rules.connect_timeout, timeout), total_timeout=min(rules.total_timeout, timeout)
+        )
     trace = _Trace(url=url, started=time.monotonic())
     deadline = trace.started + rules.total_timeout
     try:
@@ -293,6 +310,8 @@ class _Rules:
     total_timeout: float
     max_bytes: int
     user_agent: str
+    # Media types a fetch reads.
+    accept: frozenset[str] = PAGE_TYPES
 
     @classmethod
     def from_settings(cls) -> _Rules:
@@ -357,7 +376,8 @@ class _Trace:
 
 
 def _fetch(url: str, *, etag: str, last_modified: str, rules: _Rules, deadline: float, trace: _Trace) -> FetchResult:
-    headers = {"User-Agent": rules.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+    accept = ACCEPT if rules.accept == PAGE_TYPES else ", ".join(sorted(rules.accept))
+    headers = {"User-Agent": rules.user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
     # Validators come back from servers; one that cannot be sent again is better dropped than fatal.
     if etag and etag.isascii() and etag.isprintable():
         headers["If-None-Match"] = etag
@@ -427,7 +447,12 @@ def _read(
     trace.content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if not trace.content_type:
         return trace.result("unsupported", Reason("no_content_type"))
-    if trace.content_type not in TEXT_TYPES and trace.content_type != PDF_TYPE:
+    if trace.content_type not in rules.accept:
+        if rules.accept != PAGE_TYPES:
+            expected = ", ".join(sorted(rules.accept))
+            return trace.result(
+                "unsupported", Reason("unexpected_type", {"type": trace.content_type, "expected": expected})
+            )
         return trace.result("unsupported", Reason("unsupported_type", {"type": trace.content_type}))
     codings = [c.strip().lower() for c in headers.get("content-encoding", "").split(",")]
     codings = [c for c in codings if c and c != "identity"]

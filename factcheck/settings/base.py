@@ -245,6 +245,22 @@ if FACTCHECK_SWEEP_DELAY < 1:
 # Fingerprint bits (of 64) that must differ for a page's change to count as material.
 FACTCHECK_MATERIAL_CHANGE_BITS = env.int("FACTCHECK_MATERIAL_CHANGE_BITS", default=10)
 
+# --- Web archive (claims/sources/archive.py) --------------------------------------------------------
+# The archive asked to capture cited pages and searched for their copies (https://web.archive.org in docker-compose).
+# Empty: the desk never asks one, so that the tests, `make run` and machines without internet never reach out.
+FACTCHECK_ARCHIVE_URL = env.str("FACTCHECK_ARCHIVE_URL", default="").rstrip("/")
+# Save Page Now's S3-style keys (archive.org/account/s3.php), sent as `Authorization: LOW key:secret` when both are set.
+FACTCHECK_ARCHIVE_ACCESS_KEY = env.str("FACTCHECK_ARCHIVE_ACCESS_KEY", default="")
+FACTCHECK_ARCHIVE_SECRET_KEY = env.str("FACTCHECK_ARCHIVE_SECRET_KEY", default="")
+# A page is captured at most once in this time: the desk does not ask again, and the archive is told
+# `if_not_archived_within` it.
+FACTCHECK_ARCHIVE_CAPTURE_EVERY = timedelta(hours=env.float("FACTCHECK_ARCHIVE_CAPTURE_EVERY_HOURS", default=24))
+# Captures asked per minute, by all workers together (through the cache): well below what Save Page Now allows an
+# account, so that the desk is never the one it throttles; the captures over it wait for the next minute.
+FACTCHECK_ARCHIVE_CAPTURES_PER_MINUTE = env.int("FACTCHECK_ARCHIVE_CAPTURES_PER_MINUTE", default=6)
+# Seconds the archive has to answer a capture request or a search for a copy, connection included.
+FACTCHECK_ARCHIVE_TIMEOUT = env.float("FACTCHECK_ARCHIVE_TIMEOUT", default=10.0)
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -344,6 +344,31 @@ def test_binary_content_is_unsupported_and_not_read(http_server, content_type):
     assert result.bytes_received == 0
 
 
+def test_json_is_read_only_by_a_caller_that_asks_for_it(http_server):
+    url = http_server.route("/api", headers=[("Content-Type", "application/json")], body=b'{"ok": true}')
+
+    page = fetch(url)
+    answer = fetch(url, accept=frozenset({"application/json"}))
+    html = fetch(
+        http_server.route("/page", headers=[("Content-Type", "text/html")], body=PAGE),
+        accept=frozenset({"application/json"}),
+    )
+
+    assert (page.outcome, page.reason.code) == ("unsupported", "unsupported_type")
+    assert (answer.outcome, answer.body) == ("ok", b'{"ok": true}')
+    assert http_server.requests[1].headers["accept"] == "application/json"
+    assert html.error == "The server sent text/html instead of application/json."
+
+
+def test_a_caller_may_give_a_fetch_less_time(http_server):
+    url = http_server.route("/slow", headers=[("Content-Type", "text/html")], body=PAGE, delay=5)
+
+    result = fetch(url, timeout=0.3)
+
+    assert result.outcome == "timeout"
+    assert result.duration_ms < 2000
+
+
 def test_content_without_a_type_is_unsupported(http_server):
     url = http_server.route("/file", body=PAGE)
 
