@@ -82,6 +82,11 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
         )
         # Told to people and machines (claims.alerts), in this transaction: a sweep rolled back tells nothing.
         events_record_flags(type=EventType.FLAG_RAISED, flag_ids=raised_ids, at=now)
+        if kind in EVIDENCE_BEHIND:
+            # A page lost, a quote gone, a page changed: the web archive's copy is looked up once this commits.
+            from claims.sources.recovery import evidence_recover_soon
+
+            evidence_recover_soon(raised_ids)
         events_record_flags(type=EventType.FLAG_CLEARED, flag_ids=cleared_ids, at=now)
         raised, cleared = raised + len(raised_ids), cleared + len(cleared_ids)
     return {"raised": raised, "cleared": cleared}

@@ -153,9 +153,15 @@ def reason_text(code: str, params: Mapping[str, object]) -> str:
 
 
 def flag_reason_text(kind: str, details: Mapping[str, object]) -> str:
-    """Why a flag of this kind is raised, in the active language."""
+    """Why a flag of this kind is raised, in the active language; and what a web archive's copy of the page holds,
+    when it was looked up (claims.sources.recovery)."""
     template = FLAG_REASONS.get(kind)
-    return str(template) % details if template is not None and details else str(template or kind)
+    text = str(template or kind)
+    archived = details.get("archive")
+    if isinstance(archived, Mapping):
+        params = archived.get("params")
+        text = f"{text} {reason_text(str(archived.get('code', '')), params if isinstance(params, Mapping) else {})}"
+    return text
 
 
 def address_kind_text(kind: str, embedded: str = "") -> str:

@@ -168,7 +168,7 @@ def sweep_seed(total_claims: int) -> tuple[int, int, int]:
         cursor.execute(
             """
             INSERT INTO claims_evidence (claim_id, source_id, stance, quote, note, added_at, quote_status,
-                quote_unverified_because, quote_override_reason, page_changed)
+                quote_unverified_because, quote_override_reason, page_changed, archive_url, archive_quote_status)
             SELECT c.id, 1 + ((c.id * 7919 + k * 104729) %% %s),
                 CASE WHEN c.id %% 8 = 0 THEN 'context' WHEN (c.id + k) %% 20 < 8 THEN 'supports'
                      WHEN (c.id + k) %% 20 < 13 THEN 'refutes' ELSE 'context' END,
@@ -176,7 +176,7 @@ def sweep_seed(total_claims: int) -> tuple[int, int, int]:
                 CASE WHEN (c.id * k) %% 10 >= 7 THEN 'unverified'
                      WHEN (c.id + 3 * k) %% 25 < 2 THEN 'missing'
                      WHEN (c.id + 3 * k) %% 25 < 5 THEN 'unverified' ELSE 'found' END,
-                '', '', (c.id + k) %% 20 = 0
+                '', '', (c.id + k) %% 20 = 0, '', ''
             FROM claims_claim AS c CROSS JOIN LATERAL generate_series(1, 1 + c.id %% 2) AS k
             WHERE c.id > %s
             """,

@@ -14,6 +14,7 @@ from claims.alerts.events import event_record
 from claims.errors import DeskError, InvalidInput
 from claims.models import Claim, ClaimStatus, EventType, Evidence, Transition
 from claims.services.claims import BulkOutcome, claim_lock
+from claims.sources.recovery import claim_capture_soon
 
 
 @transaction.atomic
@@ -60,6 +61,9 @@ def claim_transition(
     Transition.objects.create(claim=claim, from_status=frm, to_status=to, by=by, at=now, comment=comment)
     if event is not None:
         event_record(type=event, claim=claim, at=now)
+    if to == ClaimStatus.PUBLISHED:
+        # Its pages captured by the web archive as readers are shown them.
+        claim_capture_soon(claim)
     return claim
 
 

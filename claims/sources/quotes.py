@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from claims.models import Evidence, QuoteStatus, QuoteUnverifiedBecause, Snapshot, Source
-from claims.sources import extract, pagetext, pdf
+from claims.sources import extract, pagetext, pdf, recovery
 from claims.sources.fetching import TEXT_TYPES
 
 VERIFIED_FIELDS = [
@@ -64,6 +64,7 @@ def evidence_verify(
     reading = reading or extract.Reading()
     normalized = pagetext.normalize(reading.visible)
     now = now or timezone.now()
+    first_verified = [item.source_id for item in evidence if item.cited_snapshot_id is None]
     for item in evidence:
         item.quote_page = None
         if item.quote and reading.unread_because:
@@ -87,6 +88,8 @@ def evidence_verify(
             >= settings.FACTCHECK_MATERIAL_CHANGE_BITS
         )
     Evidence.objects.bulk_update(evidence, VERIFIED_FIELDS)
+    # Evidence verified for the first time: its page captured by the web archive as the desk cited it.
+    recovery.sources_capture_soon(first_verified)
     return len(evidence)
 
 

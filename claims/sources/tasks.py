@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from claims.flags import flags_sweep, flags_sweep_checked
+from claims.sources import recovery
 from claims.sources.check import source_fetch, source_record
 from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncited
 
@@ -81,3 +82,17 @@ def sources_dispatch_task() -> None:
 def flags_sweep_task() -> None:
     """Every ten minutes: raise and clear the flags of every claim."""
     flags_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=70, max_retries=10)
+def source_capture_task(source_id: int) -> None:
+    """Ask the web archive to capture a cited page; asked again later when over the archive's rate limit."""
+    outcome = recovery.source_capture(source_id=source_id)
+    if outcome is not None and outcome.status in ("later", "failed"):
+        source_capture_task.retry(countdown=outcome.retry_after or 300)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=70)
+def evidence_recover_task(evidence_id: int) -> None:
+    """Look a lost piece of evidence up in the web archive, and its quote in the archive's copy."""
+    recovery.evidence_recover(evidence_id=evidence_id)

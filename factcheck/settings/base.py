@@ -159,6 +159,8 @@ CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in 
 CELERY_TASK_ROUTES = {
     "claims.sources.tasks.sources_dispatch_task": {"queue": "checks"},
     "claims.sources.tasks.source_check_task": {"queue": "checks"},
+    "claims.sources.tasks.source_capture_task": {"queue": "checks"},
+    "claims.sources.tasks.evidence_recover_task": {"queue": "checks"},
     "claims.sources.tasks.flags_sweep_task": {"queue": "sweeps"},
     "claims.sources.tasks.flags_sweep_checked_task": {"queue": "sweeps"},
     "claims.alerts.tasks.events_plan_task": {"queue": "alerts"},
