@@ -8,6 +8,7 @@ Nothing here runs without FACTCHECK_ARCHIVE_URL: the tests, `make run` and machi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from claims.alerts.events import event_record
 from claims.flags import EVIDENCE_BEHIND
 from claims.models import Claim, EventType, Evidence, Flag, QuoteStatus, Source
 from claims.reasons import Reason
-from claims.sources import archive
+from claims.sources import archive, fetching
 
 
 def archive_on() -> bool:
@@ -40,9 +41,12 @@ def sources_capture_soon(source_ids: Iterable[int]) -> None:
 
 
 def source_capture(*, source_id: int) -> archive.CaptureOutcome | None:
-    """Ask the archive to capture the source's page now (once a day at most, within its rate limit)."""
+    """Ask the archive to capture the source's page now (once a day at most, within its rate limit). None for a
+    source gone, or one the fetcher may not reach (a private address is not handed to an archive on the internet)."""
     url = Source.objects.filter(pk=source_id).values_list("url", flat=True).first()
-    return archive.capture_request(url) if url is not None else None
+    if url is None or fetching.target_refusal(url) is not None:
+        return None
+    return archive.capture_request(url)
 
 
 def claim_capture_soon(claim: Claim) -> None:
@@ -75,10 +79,19 @@ def evidence_recover_soon(flag_ids: Iterable[int]) -> None:
     )
 
 
-def evidence_recover(*, evidence_id: int, now: datetime | None = None) -> Reason | None:
+@dataclass(frozen=True)
+class Recovery:
+    """What looking a piece of evidence up in the archive came to: the reason its flags now give, and whether asking
+    again later may help (the archive down or slow)."""
+
+    reason: Reason
+    transient: bool = False
+
+
+def evidence_recover(*, evidence_id: int, now: datetime | None = None) -> Recovery | None:
     """Look the evidence's page up in the archive, as it was when cited, and its quote in that copy; keep what was
-    found on the evidence and say it in the reason of the flags it raised. Returns that reason, or None when the
-    archive is not configured or the evidence is gone.
+    found on the evidence and say it in the reason of the flags it raised. Returns what it came to, or None when
+    the archive is not configured or the evidence is gone.
 
     The copy looked for is the one closest to the day the evidence was cited, as long as it is not later than that
     day: the desk itself asks for one when the evidence is first verified.
@@ -94,8 +107,9 @@ def evidence_recover(*, evidence_id: int, now: datetime | None = None) -> Reason
         evidence.source.url, before=min(cited_at + settings.FACTCHECK_ARCHIVE_CAPTURE_EVERY, now)
     )
     fields: dict[str, object] = {"archive_checked_at": now}
+    transient = False
     if isinstance(found, archive.ArchiveFailure):
-        reason = found.reason
+        reason, transient = found.reason, found.transient
     else:
         check = archive.capture_verify(found, [evidence.quote] if evidence.quote else [])
         status = check.quotes[0].status if check.quotes else ""
@@ -110,7 +124,7 @@ def evidence_recover(*, evidence_id: int, now: datetime | None = None) -> Reason
         )
         if fields.get("archive_quote_status") == QuoteStatus.FOUND:
             event_record(type=EventType.EVIDENCE_RECOVERED, claim=Claim.objects.get(pk=evidence.claim_id), at=now)
-    return reason
+    return Recovery(reason, transient)
 
 
 def _behind(evidence_id: int, condition: Q) -> bool:

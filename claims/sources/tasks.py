@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError
@@ -92,7 +92,10 @@ def source_capture_task(source_id: int) -> None:
         source_capture_task.retry(countdown=outcome.retry_after or 300)
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=70)
-def evidence_recover_task(evidence_id: int) -> None:
-    """Look a lost piece of evidence up in the web archive, and its quote in the archive's copy."""
-    recovery.evidence_recover(evidence_id=evidence_id)
+@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=70, max_retries=6)
+def evidence_recover_task(self: Task[[int], None], evidence_id: int) -> None:
+    """Look a lost piece of evidence up in the web archive, and its quote in the archive's copy; asked again later,
+    with backoff, while the archive is down or slow (its flags say so meanwhile)."""
+    outcome = recovery.evidence_recover(evidence_id=evidence_id)
+    if outcome is not None and outcome.transient:
+        raise self.retry(countdown=300 * 2**self.request.retries)

@@ -73,15 +73,16 @@ def test_a_quote_gone_from_its_page_is_found_in_the_archives_copy(
         lose_the_quote(archive, "/enquete", evidence, published_tasks)
     assert ("claims.sources.tasks.evidence_recover_task", "checks") in published_tasks
 
-    reason = recovery.evidence_recover(evidence_id=evidence.pk)
+    outcome = recovery.evidence_recover(evidence_id=evidence.pk)
 
     evidence.refresh_from_db()
-    assert evidence.quote_status == QuoteStatus.MISSING, str(reason)  # on the live page
-    assert evidence.archive_url, str(reason)
+    assert outcome is not None and not outcome.transient
+    assert evidence.quote_status == QuoteStatus.MISSING  # on the live page
+    assert evidence.archive_url, str(outcome.reason)
     assert evidence.archive_quote_status == QuoteStatus.FOUND
     assert evidence.archive_url.startswith(archive.url("/web/")) and evidence.archive_captured_at is not None
     flag = evidence.claim.flags.get(kind=FlagKind.QUOTE_MISSING, cleared_at__isnull=True)
-    assert str(reason) in flag.reason and "still holds the quote" in flag.reason
+    assert str(outcome.reason) in flag.reason and "still holds the quote" in flag.reason
     assert Event.objects.filter(claim=evidence.claim, type=EventType.EVIDENCE_RECOVERED).count() == 1
 
 
@@ -131,9 +132,10 @@ def test_an_archive_that_is_down_leaves_a_readable_reason_at_once(http_server, s
     check_now(evidence.source)
     flags_sweep(claim_ids=[evidence.claim_id])
 
-    reason = recovery.evidence_recover(evidence_id=evidence.pk)
+    outcome = recovery.evidence_recover(evidence_id=evidence.pk)
 
-    assert reason is not None and "refused the connection" in str(reason)
+    # Said at once, and asked again later (the task retries a transient failure with backoff).
+    assert outcome is not None and outcome.transient and "refused the connection" in str(outcome.reason)
     assert "refused the connection" in evidence.claim.flags.get(kind=FlagKind.QUOTE_MISSING).reason
 
 
@@ -183,3 +185,10 @@ def test_the_public_page_links_the_archives_copy_also_while_being_corrected(arch
 
     page = client.get(f"/factchecks/{claim.pk}-{claim.slug}/").content.decode()
     assert f'href="{evidence.archive_url}"' in page and "Web archive's copy of" in page
+
+
+def test_a_page_on_a_private_address_is_not_handed_to_the_archive(archive, settings):
+    source = Source.objects.create(url="http://10.1.2.3/intranet/rapport", host="10.1.2.3")
+    settings.FACTCHECK_FETCH_ALLOW_NETWORKS = []
+    assert recovery.source_capture(source_id=source.pk) is None
+    assert saves(archive) == []
