@@ -2,7 +2,7 @@
 evidence is first verified and when a fact-check is published; lost quotes looked for in the archive's copy."""
 
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -84,6 +84,28 @@ def test_a_quote_gone_from_its_page_is_found_in_the_archives_copy(
     flag = evidence.claim.flags.get(kind=FlagKind.QUOTE_MISSING, cleared_at__isnull=True)
     assert str(outcome.reason) in flag.reason and "still holds the quote" in flag.reason
     assert Event.objects.filter(claim=evidence.claim, type=EventType.EVIDENCE_RECOVERED).count() == 1
+
+
+def test_a_source_that_dies_is_recovered_from_the_archive_with_the_quote_found(archive, settings):
+    settings.FACTCHECK_DEAD_AFTER_FAILURES, settings.FACTCHECK_DEAD_AFTER = 1, timedelta(0)
+    settings.FACTCHECK_MIN_RECHECK = timedelta(0)
+    url = archive.route("/disparue", headers=HTML, body=WITH_QUOTE)
+    evidence = cite(url, quote=QUOTE)
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    archived(archive, "/disparue", page=WITH_QUOTE, captured_at=evidence.cited_snapshot.fetched_at)
+    archive.route("/disparue", status=404, body=b"gone")
+    check_now(evidence.source)
+    assert Source.objects.get(pk=evidence.source_id).state == SourceState.DEAD
+    flags_sweep(claim_ids=[evidence.claim_id])
+
+    recovery.evidence_recover(evidence_id=evidence.pk)
+
+    evidence.refresh_from_db()
+    assert evidence.archive_quote_status == QuoteStatus.FOUND
+    flag = evidence.claim.flags.get(kind=FlagKind.EVIDENCE_LOST)
+    assert flag.reason.startswith("A cited page is dead.") and "still holds the quote" in flag.reason
+    assert Event.objects.filter(claim=evidence.claim, type=EventType.EVIDENCE_RECOVERED).exists()
 
 
 def test_a_dead_page_whose_copy_lacks_the_quote_says_so(archive):
