@@ -31,6 +31,28 @@ def snapshot_document(snapshot: Snapshot) -> extract.Document:
     return extract.Document(content_type=snapshot.content_type, body=body, text=text)
 
 
+class ReadText:
+    """A page's text as quotes are looked for in it: normalized once for all of them, and, for a document with pages
+    (a PDF), where each normalized character comes from, worked out once when a found quote's page is asked."""
+
+    def __init__(self, reading: extract.Reading) -> None:
+        self.reading = reading
+        self.normalized = pagetext.normalize(reading.visible)
+        self._starts: list[int] | None = None
+
+    def found(self, quote: str) -> bool:
+        return pagetext.quote_found(quote, self.normalized)
+
+    def page_of(self, quote: str) -> int | None:
+        """The page a found quote starts on; None for a document without pages."""
+        if not self.reading.page_starts:
+            return None
+        if self._starts is None:
+            _, self._starts, _ = pagetext.normalize_with_offsets(self.reading.visible)
+        at = self.normalized.find(pagetext.normalize(quote))
+        return pdf.page_of(self._starts[at], self.reading.page_starts) if at >= 0 else None
+
+
 def source_evidence(source: Source) -> list[Evidence]:
     """The evidence citing the source, with what verifying it needs of the snapshot it was first verified against:
     its fingerprint only."""
@@ -62,7 +84,7 @@ def evidence_verify(
     if reading is None and any(item.quote for item in evidence):
         reading = extract.read(snapshot_document(latest), main=False)
     reading = reading or extract.Reading()
-    normalized = pagetext.normalize(reading.visible)
+    page = ReadText(reading)
     now = now or timezone.now()
     first_verified = [item.source_id for item in evidence if item.cited_snapshot_id is None]
     for item in evidence:
@@ -71,9 +93,9 @@ def evidence_verify(
             # The desk could not read the page (a scanned PDF, a page over its budget): neither found nor missing.
             item.quote_status = QuoteStatus.UNVERIFIED
             item.quote_unverified_because = reading.unread_because
-        elif item.quote and pagetext.quote_found(item.quote, normalized):
+        elif item.quote and page.found(item.quote):
             item.quote_status, item.quote_unverified_because = QuoteStatus.FOUND, ""
-            item.quote_page = _page_of_quote(item.quote, reading)
+            item.quote_page = page.page_of(item.quote)
         elif item.quote and reading.unread_part_because:
             # Not in what was read, but the rest (scanned pages, pages past the budget) may hold it.
             item.quote_status = QuoteStatus.UNVERIFIED
@@ -91,14 +113,6 @@ def evidence_verify(
     # Evidence verified for the first time: its page captured by the web archive as the desk cited it.
     recovery.sources_capture_soon(first_verified)
     return len(evidence)
-
-
-def _page_of_quote(quote: str, reading: extract.Reading) -> int | None:
-    """The page a quote found starts on, for a document with pages (a PDF)."""
-    if not reading.page_starts:
-        return None
-    spans = pagetext.quote_spans([quote], reading.visible)
-    return pdf.page_of(spans[0][0], reading.page_starts) if spans else None
 
 
 def evidence_unverify(*, source: Source, because: QuoteUnverifiedBecause, now: datetime | None = None) -> int:
