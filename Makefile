@@ -67,9 +67,12 @@ bench-api: install
 
 # Quote recall and false "found" on 180 generated pages (French, German, English; news, blogs, ministries,
 # statistics offices, courts) served on 127.0.0.1 and fetched through the desk's fetcher, and the time and peak memory
-# of reading each page and the pathological ones; writes the bench-quotes section of docs/benchmarks.md. No database,
-# nothing beyond loopback. Not a test. BENCH_QUOTES_ARGS=--no-write prints the section instead.
+# of reading each page and the pathological ones; then quote recall and page numbers on 40 generated French PDFs
+# (1,750 pages), and PDF pages per second against pypdf's extract_text (bench/requirements.txt); writes the
+# bench-quotes section of docs/benchmarks.md. No database, nothing beyond loopback. Not a test.
+# BENCH_QUOTES_ARGS=--no-write prints the section instead; --pdf-only or --no-pdf runs one part.
 .PHONY: bench-quotes
 bench-quotes: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	DJANGO_SETTINGS_MODULE=factcheck.settings.test \
 	$(BIN)/python -m bench.bench_quotes $(BENCH_QUOTES_ARGS)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from fpdf import FPDF
 from PIL import Image
 
-# Debian's fonts-dejavu-core (scripts/ensure-test-tools.sh installs it): accents, and the ﬁ ﬂ ﬀ ligatures.
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+from harness.pdf_font import pdf_font
+
 HEADER = "Institut national de la statistique — Rapport annuel 2024"
 
 # A scan: a page that is only a picture of text.
@@ -20,7 +19,7 @@ def pdf(pages: list[list[str] | object], *, header: str = HEADER, numbered: bool
     """A PDF with one page per item: its lines, each on a line of its own as written (a word cut with a hyphen at a
     line's end stays cut), under a running header and over a page number; SCAN for a page that is an image."""
     document = FPDF(format="A4")
-    document.add_font("DejaVu", fname=str(FONT))
+    document.add_font("DejaVu", fname=pdf_font())
     document.set_auto_page_break(False)
     for number, lines in enumerate(pages, start=1):
         document.add_page()
