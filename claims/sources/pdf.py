@@ -7,6 +7,7 @@ starts), so that a quote found can be cited with its page number.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import unicodedata
@@ -19,6 +20,8 @@ import pypdfium2
 # bound the rest is not read, and a quote not found in what was read is not taken as missing.
 MAX_PAGES = 2_000
 MAX_SECONDS = 10.0
+# A page with fewer characters of text than this, and a picture, may be a scan (its text a header or a number).
+SCAN_TEXT_CHARS = 300
 # A line is a running header or footer when it opens or closes at least this share of the pages (and two).
 REPEATED_SHARE = 0.5
 # Lines looked at for headers at the top of a page, and for footers at its bottom.
@@ -31,7 +34,6 @@ _ACCENT_BEFORE = re.compile(r"([´ˆ¨¸˜])\s?([a-zA-Z])|(`)([aeuAEU])")
 # A word cut at a line's end: a letter, a hyphen, the line's end, then a lower-case letter going on.
 _CUT_WORD = re.compile(r"(\w)[-\u00ad]\s*\n\s*(?=[a-zà-ÿœæ])")
 _PDFIUM_CUT_WORD = re.compile("\ufffe(?=[a-zà-ÿœæ])")
-_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class PdfText:
 
     text: str
     page_starts: tuple[int, ...]
-    # Pages that have no text of their own (a scan), and whether the budget stopped the reading before the end.
+    # Pages that are pictures with no text of their own (scans), and whether the budget stopped the reading early.
     pages_without_text: int = 0
     cut_short: bool = False
     # Why it could not be read at all ("" when it was): a broken or encrypted file.
@@ -54,6 +56,8 @@ def pdf_text(body: bytes) -> PdfText:
     except pypdfium2.PdfiumError:
         return PdfText(text="", page_starts=(), unreadable=True)
     pages: list[str] = []
+    # Pages with a picture and little text: scans, if nothing but a running header or footer is their text.
+    pictures: list[bool] = []
     cut_short = False
     try:
         deadline = time.monotonic() + MAX_SECONDS
@@ -68,13 +72,21 @@ def pdf_text(body: bytes) -> PdfText:
                     pages.append(textpage.get_text_range())
                 finally:
                     textpage.close()
+                pictures.append(len(pages[-1].strip()) < SCAN_TEXT_CHARS and _has_image(page))
             finally:
                 page.close()
     except pypdfium2.PdfiumError:
         cut_short = True
     finally:
         document.close()
-    return _joined(_without_running_lines([_page_lines(page) for page in pages]), cut_short=cut_short)
+    lines = _without_running_lines([_page_lines(page) for page in pages])
+    # A scan: a picture whose page has no text of its own. A blank page is no scan.
+    scans = sum(1 for page, picture in zip(lines, pictures, strict=False) if picture and not any(page))
+    return dataclasses.replace(_joined(lines, cut_short=cut_short), pages_without_text=scans)
+
+
+def _has_image(page: pypdfium2.PdfPage) -> bool:
+    return next(iter(page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)), None) is not None
 
 
 def _page_lines(text: str) -> list[str]:
@@ -93,19 +105,20 @@ def _page_lines(text: str) -> list[str]:
 def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """The pages without the headers and footers they repeat (page numbers told apart), nor bare page numbers."""
 
-    def key(line: str) -> str:
-        return _DIGITS.sub("#", line)
+    def key(line: str, number: int) -> str:
+        # The page's own number told apart ("Page 3 sur 12"), not other numbers: "Article 12" opening a page is text.
+        return re.sub(rf"(?<!\d){number}(?!\d)", "#", line)
 
     def edges(lines: list[str]) -> list[str]:
         filled = [line for line in lines if line]
         return filled[:EDGE_LINES] + filled[-EDGE_LINES:]
 
-    counts = Counter(k for lines in pages for k in {key(line) for line in edges(lines)})
-    running = {k for k, n in counts.items() if n >= max(2, REPEATED_SHARE * len(pages))}
+    counts = Counter(k for n, lines in enumerate(pages, 1) for k in {key(line, n) for line in edges(lines)})
+    running = {k for k, count in counts.items() if count >= max(2, REPEATED_SHARE * len(pages))}
     kept = []
-    for lines in pages:
+    for n, lines in enumerate(pages, 1):
         at_edge = set(edges(lines))
-        kept.append([line for line in lines if not (line in at_edge and (key(line) in running or line.isdigit()))])
+        kept.append([line for line in lines if not (line in at_edge and (key(line, n) in running or line.isdigit()))])
     return kept
 
 
@@ -114,12 +127,9 @@ def _joined(pages: list[list[str]], *, cut_short: bool) -> PdfText:
     spaces; where each page starts."""
     text = ""
     starts: list[int] = []
-    without_text = 0
     for lines in pages:
         page = _CUT_WORD.sub(r"\1", "\n".join(line for line in lines if line))
         page = " ".join(page.split())
-        if not page:
-            without_text += 1
         if text and page and text.endswith("-") and len(text) > 1 and text[-2].isalpha() and page[0].islower():
             # A word cut across the page break: its second half goes on this page's first word.
             text = text[:-1]
@@ -130,7 +140,7 @@ def _joined(pages: list[list[str]], *, cut_short: bool) -> PdfText:
             text += " "
         starts.append(len(text))
         text += page
-    return PdfText(text=text, page_starts=tuple(starts), pages_without_text=without_text, cut_short=cut_short)
+    return PdfText(text=text, page_starts=tuple(starts), cut_short=cut_short)
 
 
 def page_of(offset: int, page_starts: tuple[int, ...] | list[int]) -> int:

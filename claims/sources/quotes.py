@@ -41,7 +41,15 @@ class ReadText:
         self._starts: list[int] | None = None
 
     def found(self, quote: str) -> bool:
-        return pagetext.quote_found(quote, self.normalized)
+        if pagetext.quote_found(quote, self.normalized):
+            return True
+        # A PDF's line-end hyphens are dropped as words cut in two ("pré-/sentés"), which also joins a compound cut
+        # there ("porte-/monnaie"): such a quote is looked for with its hyphens dropped too.
+        return (
+            bool(self.reading.page_starts)
+            and "-" in quote
+            and pagetext.quote_found(quote.replace("-", ""), self.normalized.replace("-", ""))
+        )
 
     def page_of(self, quote: str) -> int | None:
         """The page a found quote starts on; None for a document without pages."""

@@ -97,3 +97,25 @@ def test_the_page_is_cited_on_the_public_page_and_in_the_api(http_server, client
     assert '<p class="quote-page">p. 3</p>' in page
     body = api(viewer).get(f"/api/v1/evidence/{evidence.pk}/").json()
     assert (body["quote_status"], body["quote_page"]) == ("found", 3)
+
+
+def test_a_blank_page_is_no_scan_and_an_absent_quote_is_missing(http_server):
+    url = http_server.route("/avec-blanc.pdf", headers=PDF, body=pdf([REPORT[0], [], REPORT[2]]))
+    absent = cite(url, quote="le chiffre a triplé en un an")
+    check_now(absent.source)
+    absent.refresh_from_db()
+    assert absent.quote_status == QuoteStatus.MISSING
+
+
+def test_numbered_headings_opening_pages_are_text_not_running_headers():
+    read = pdf_text(pdf([[f"Article {n}", "Le ministre fixe les modalités."] for n in (12, 13, 14)]))
+    assert "Article 12" in read.text and "Article 14" in read.text
+    assert HEADER not in read.text
+
+
+def test_a_compound_cut_at_a_line_end_is_still_found(http_server):
+    url = http_server.route("/compose.pdf", headers=PDF, body=pdf([["Il a perdu son porte-", "monnaie hier soir."]]))
+    evidence = cite(url, quote="son porte-monnaie hier")
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    assert evidence.quote_status == QuoteStatus.FOUND
