@@ -71,6 +71,7 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
             return {"raised": 0, "cleared": 0}
         claims, open_flags = claims.filter(pk__in=ids), open_flags.filter(claim_id__in=ids)
     raised = cleared = 0
+    lost: list[int] = []
     for kind, condition in flag_conditions(now).items():
         holding = claims.filter(condition)
         # A claim whose flag is already open is skipped by the unique index (flag_one_open_per_kind), not by a
@@ -83,12 +84,14 @@ def flags_sweep(*, claim_ids: Iterable[int] | None = None, now: datetime | None 
         # Told to people and machines (claims.alerts), in this transaction: a sweep rolled back tells nothing.
         events_record_flags(type=EventType.FLAG_RAISED, flag_ids=raised_ids, at=now)
         if kind in EVIDENCE_BEHIND:
-            # A page lost, a quote gone, a page changed: the web archive's copy is looked up once this commits.
-            from claims.sources.recovery import evidence_recover_soon
-
-            evidence_recover_soon(raised_ids)
+            lost += raised_ids
         events_record_flags(type=EventType.FLAG_CLEARED, flag_ids=cleared_ids, at=now)
         raised, cleared = raised + len(raised_ids), cleared + len(cleared_ids)
+    # A page lost, a quote gone, a page changed: the web archive's copy is looked up once this commits, once per
+    # piece of evidence however many of its flags were raised. (Imported here: recovery reads this module's rules.)
+    from claims.sources.recovery import evidence_recover_soon
+
+    evidence_recover_soon(lost)
     return {"raised": raised, "cleared": cleared}
 
 

@@ -22,6 +22,10 @@ from claims.models import Claim, EventType, Evidence, Flag, QuoteStatus, Source
 from claims.reasons import Reason
 from claims.sources import archive, fetching
 
+# What Evidence.archive_url holds: a copy's address longer than that (a cited address near its own cap, within the
+# archive's) is not kept.
+ARCHIVE_URL_MAX_LENGTH = Evidence._meta.get_field("archive_url").max_length or 2000
+
 
 def archive_on() -> bool:
     return bool(archive.archive_url())
@@ -106,17 +110,29 @@ def evidence_recover(*, evidence_id: int, now: datetime | None = None) -> Recove
     found = archive.closest_capture(
         evidence.source.url, before=min(cited_at + settings.FACTCHECK_ARCHIVE_CAPTURE_EVERY, now)
     )
-    fields: dict[str, object] = {"archive_checked_at": now}
+    # Asked again (by the task's retries, or the next loss) while the archive could not answer.
+    fields: dict[str, object] = {}
     transient = False
     if isinstance(found, archive.ArchiveFailure):
         reason, transient = found.reason, found.transient
+        if not transient:
+            fields["archive_checked_at"] = now
+    elif len(found.url) > ARCHIVE_URL_MAX_LENGTH:
+        reason = Reason("archive_capture_elsewhere", {"url": found.url[:200]})
+        fields["archive_checked_at"] = now
     else:
         check = archive.capture_verify(found, [evidence.quote] if evidence.quote else [])
         status = check.quotes[0].status if check.quotes else ""
         reason = check.quotes[0].reason if check.quotes else check.reason or Reason("archive_capture_read")
-        fields.update(archive_url=found.url, archive_captured_at=found.captured_at, archive_quote_status=status)
+        fields.update(
+            archive_url=found.url,
+            archive_captured_at=found.captured_at,
+            archive_quote_status=status,
+            archive_checked_at=now,
+        )
     with transaction.atomic():
-        Evidence.objects.filter(pk=evidence.pk).update(**fields)
+        if fields:
+            Evidence.objects.filter(pk=evidence.pk).update(**fields)
         kinds = [kind for kind, condition in EVIDENCE_BEHIND.items() if _behind(evidence.pk, condition)]
         # The flags it raised say what the archive holds ("the archived copy of … still holds the quote").
         Flag.objects.filter(claim_id=evidence.claim_id, kind__in=kinds, cleared_at__isnull=True).update(

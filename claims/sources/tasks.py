@@ -19,6 +19,8 @@ from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncite
 # delivered a second time (and if it were, its lease would keep it from being recorded twice).
 CHECK_SOFT_LIMIT = settings.FACTCHECK_FETCH_TOTAL_TIMEOUT + 40
 CHECK_HARD_LIMIT = CHECK_SOFT_LIMIT + 30
+# The longest wait before asking the archive again: below the visibility timeout (CELERY_VISIBILITY_TIMEOUT).
+RECOVER_RETRY_MAX = max(60, min(3000, int(settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]) - 300))
 # The cache key that says a sweep after checks is asked for (see _sweep_soon).
 SWEEP_ASKED = "claims:flags-sweep-checked-asked"
 
@@ -88,8 +90,9 @@ def flags_sweep_task() -> None:
 def source_capture_task(source_id: int) -> None:
     """Ask the web archive to capture a cited page; asked again later when over the archive's rate limit."""
     outcome = recovery.source_capture(source_id=source_id)
-    if outcome is not None and outcome.status in ("later", "failed"):
-        source_capture_task.retry(countdown=outcome.retry_after or 300)
+    # Over the rate limit: asked again once it allows. A refusal is not asked again before the next citation.
+    if outcome is not None and outcome.status == "later":
+        source_capture_task.retry(countdown=outcome.retry_after or 60)
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=70, max_retries=6)
@@ -98,4 +101,5 @@ def evidence_recover_task(self: Task[[int], None], evidence_id: int) -> None:
     with backoff, while the archive is down or slow (its flags say so meanwhile)."""
     outcome = recovery.evidence_recover(evidence_id=evidence_id)
     if outcome is not None and outcome.transient:
-        raise self.retry(countdown=300 * 2**self.request.retries)
+        # Within the broker's visibility timeout, so that a waiting retry is not handed out a second time.
+        raise self.retry(countdown=min(300 * 2**self.request.retries, RECOVER_RETRY_MAX))

@@ -156,8 +156,10 @@ def test_an_archive_that_is_down_leaves_a_readable_reason_at_once(http_server, s
 
     outcome = recovery.evidence_recover(evidence_id=evidence.pk)
 
-    # Said at once, and asked again later (the task retries a transient failure with backoff).
+    # Said at once, and asked again later (the task retries a transient failure with backoff; not marked asked).
     assert outcome is not None and outcome.transient and "refused the connection" in str(outcome.reason)
+    evidence.refresh_from_db()
+    assert evidence.archive_checked_at is None
     assert "refused the connection" in evidence.claim.flags.get(kind=FlagKind.QUOTE_MISSING).reason
 
 
@@ -214,3 +216,34 @@ def test_a_page_on_a_private_address_is_not_handed_to_the_archive(archive, setti
     settings.FACTCHECK_FETCH_ALLOW_NETWORKS = []
     assert recovery.source_capture(source_id=source.pk) is None
     assert saves(archive) == []
+
+
+def test_one_lookup_per_piece_of_evidence_however_many_of_its_flags_are_raised(
+    archive, published_tasks, django_capture_on_commit_callbacks, settings
+):
+    url = archive.route("/tout-perdu", headers=HTML, body=WITH_QUOTE)
+    evidence = cite(url, quote=QUOTE)
+    check_now(evidence.source)
+    # Dead, its quote gone and changed materially at once: three flags, one lookup.
+    Evidence.objects.filter(pk=evidence.pk).update(quote_status=QuoteStatus.MISSING, page_changed=True)
+    Source.objects.filter(pk=evidence.source_id).update(state=SourceState.DEAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        flags_sweep(claim_ids=[evidence.claim_id])
+    assert evidence.claim.flags.filter(cleared_at__isnull=True).count() >= 3
+    assert [task for task, _ in published_tasks if task.endswith("evidence_recover_task")] == [
+        "claims.sources.tasks.evidence_recover_task"
+    ]
+
+
+def test_a_copy_whose_address_is_too_long_to_keep_is_said_so(archive):
+    long_path = "/" + "a" * 1960
+    url = archive.route(long_path, headers=HTML, body=WITH_QUOTE)
+    evidence = cite(url, quote=QUOTE)
+    check_now(evidence.source)
+    evidence.refresh_from_db()
+    archived(archive, long_path, page=WITH_QUOTE, captured_at=evidence.cited_snapshot.fetched_at)
+
+    outcome = recovery.evidence_recover(evidence_id=evidence.pk)
+
+    evidence.refresh_from_db()
+    assert outcome is not None and evidence.archive_url == "" and evidence.archive_checked_at is not None
