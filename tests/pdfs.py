@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from fpdf import FPDF
 from PIL import Image
@@ -15,7 +16,13 @@ HEADER = "Institut national de la statistique — Rapport annuel 2024"
 SCAN = object()
 
 
-def pdf(pages: list[list[str] | object], *, header: str = HEADER, numbered: bool = True) -> bytes:
+def pdf(
+    pages: list[list[str] | object],
+    *,
+    header: str = HEADER,
+    numbered: bool = True,
+    footer: Callable[[int, int], str] = lambda number, count: str(number),
+) -> bytes:
     """A PDF with one page per item: its lines, each on a line of its own as written (a word cut with a hyphen at a
     line's end stays cut), under a running header and over a page number; SCAN for a page that is an image."""
     document = FPDF(format="A4")
@@ -39,5 +46,5 @@ def pdf(pages: list[list[str] | object], *, header: str = HEADER, numbered: bool
         if numbered:
             document.set_font("DejaVu", size=9)
             document.set_xy(100, 285)
-            document.cell(text=str(number))
+            document.cell(text=footer(number, len(pages)))
     return bytes(document.output())

@@ -107,7 +107,8 @@ def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
     def key(line: str, number: int) -> str:
         # The page's own number told apart ("Page 3 sur 12"), not other numbers: "Article 12" opening a page is text.
-        return re.sub(rf"(?<!\d){number}(?!\d)", "#", line)
+        # Once: on the last page of "Page 12 sur 12", the total is the page's number too.
+        return re.sub(rf"(?<!\d){number}(?!\d)", "#", line, count=1)
 
     def edges(lines: list[str]) -> list[str]:
         filled = [line for line in lines if line]

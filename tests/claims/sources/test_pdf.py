@@ -119,3 +119,11 @@ def test_a_compound_cut_at_a_line_end_is_still_found(http_server):
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert evidence.quote_status == QuoteStatus.FOUND
+
+
+def test_a_footer_saying_page_n_of_m_is_left_out_on_the_last_page_too():
+    pages = [["Début du texte, suite au verso", "sans fin de phrase"], ["et fin de la phrase ici."]]
+    document = pdf(pages, footer=lambda number, count: f"Page {number} sur {count}")
+    read = pdf_text(document)
+    assert "Page 2 sur 2" not in read.text and "Page 1 sur 2" not in read.text
+    assert "sans fin de phrase et fin de la phrase ici." in read.text
