@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "claims",
     "claims.alerts",
+    "claims.matching",
 ]
 
 MIDDLEWARE = [

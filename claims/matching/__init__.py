@@ -1,0 +1,1 @@
+"""Has this been checked already? Similar claims, matching for clients, other outlets' fact-checks (`matching`)."""
