@@ -25,6 +25,10 @@ class NotAllowed(DeskError):
     """The user's role does not allow this (API 403)."""
 
 
+class NotFound(DeskError):
+    """What the request names does not exist, or not as it says (API 404)."""
+
+
 class RuleViolation(DeskError):
     """A workflow rule refuses this now (API 409)."""
 

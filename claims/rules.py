@@ -100,6 +100,16 @@ def check_may_create_claim(user: AnyUser) -> None:
         raise _denied(gettext("Your role cannot create claims."))
 
 
+def can_judge_similar_claims(user: AnyUser) -> bool:
+    """Researchers and editors say whether a suggested claim is the same one (confirmed) or another (dismissed)."""
+    return user.has_perm("claims.change_claim")
+
+
+def check_may_judge_similar_claims(user: AnyUser) -> None:
+    if not can_judge_similar_claims(user):
+        raise _denied(gettext("Your role cannot confirm or dismiss similar claims."))
+
+
 def can_edit_claim(user: AnyUser, claim: Claim | None) -> bool:
     """Researchers edit unpublished claims; editors also correct published ones. `claim` None: any claim."""
     if claim is None:

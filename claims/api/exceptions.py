@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from claims.errors import DeskError, InvalidInput, NotAllowed, RuleViolation, StaleVersion
+from claims.errors import DeskError, InvalidInput, NotAllowed, NotFound, RuleViolation, StaleVersion
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ RETRY_AFTER_UNAVAILABLE = 30
 DESK_STATUS: dict[type[DeskError], int] = {
     InvalidInput: status.HTTP_400_BAD_REQUEST,
     NotAllowed: status.HTTP_403_FORBIDDEN,
+    NotFound: status.HTTP_404_NOT_FOUND,
     RuleViolation: status.HTTP_409_CONFLICT,
     StaleVersion: status.HTTP_412_PRECONDITION_FAILED,
 }

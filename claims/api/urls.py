@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims.alerts.api import WebhookEndpointViewSet
 from claims.api import views
+from claims.matching.api import MatchView, SimilarClaimDecisionView, SimilarClaimsView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -16,4 +17,10 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("ratings", views.RatingViewSet, basename="rating")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
-urlpatterns = [*router.urls, path("stats/", views.StatsView.as_view(), name="stats")]
+urlpatterns = [
+    path("claims/<int:pk>/similar/", SimilarClaimsView.as_view(), name="claim-similar"),
+    path("claims/<int:pk>/similar/<int:other>/", SimilarClaimDecisionView.as_view(), name="claim-similar-decision"),
+    path("match/", MatchView.as_view(), name="match"),
+    *router.urls,
+    path("stats/", views.StatsView.as_view(), name="stats"),
+]

@@ -19,6 +19,7 @@ from taggit.models import Tag, TaggedItem
 from claims import rules
 from claims.alerts.events import event_record
 from claims.errors import DeskError, InvalidInput, StaleVersion
+from claims.matching.services import similar_claims_find_later
 from claims.models import ChangeKind, Claim, ClaimStatus, EventType, PublishedChange
 
 # The fields a person edits; status, version and dates belong to the services.
@@ -77,6 +78,7 @@ def claim_create(
     claim.save()
     if tags:
         claim.tags.set(list(tags))
+    similar_claims_find_later(claim.pk)
     return claim
 
 
@@ -121,6 +123,8 @@ def claim_update(
     claim.save(update_fields=[*changed, "version", "updated_at"])
     if tags_changed:
         claim.tags.set(list(tags or ()))
+    if {"text", "language"} & set(changed):
+        similar_claims_find_later(claim.pk)
     public = [name for name in changed if name in rules.PUBLIC_FIELDS]
     if claim.status == ClaimStatus.PUBLISHED and public:
         change = PublishedChange.objects.create(claim=claim, kind=change_kind, note=change_note, fields=public, by=by)

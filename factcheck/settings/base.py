@@ -155,8 +155,11 @@ CELERY_DB_REUSE_MAX = 10_000
 # One queue per kind of work, so that a long sweep never waits behind a thousand fetches and each kind scales by
 # adding workers for its queue (`celery -A factcheck worker -Q checks`). A worker started without -Q consumes them
 # all (make run). Routes name the tasks by their module, as beat's rows do (migration 0008_task_names).
-# checks: the dispatch and the source checks (fetches); sweeps: the flags sweeps; alerts: deliveries of alerts.
-CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("checks", "sweeps", "alerts")]
+# checks: the dispatch and the source checks (fetches); sweeps: the flags sweeps; alerts: deliveries of alerts;
+# matching: the multilingual model's work (CPU), similar claims.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in ("checks", "sweeps", "alerts", "matching")
+]
 CELERY_TASK_ROUTES = {
     "claims.sources.tasks.sources_dispatch_task": {"queue": "checks"},
     "claims.sources.tasks.source_check_task": {"queue": "checks"},
@@ -170,6 +173,8 @@ CELERY_TASK_ROUTES = {
     "claims.alerts.tasks.notice_send_task": {"queue": "alerts"},
     "claims.alerts.tasks.digests_send_task": {"queue": "alerts"},
     "claims.alerts.tasks.endpoint_disabled_mail_task": {"queue": "alerts"},
+    "claims.matching.tasks.claim_similar_task": {"queue": "matching"},
+    "claims.matching.tasks.embeddings_missing_task": {"queue": "matching"},
     # The home page's daily figures, every hour.
     "claims.tasks.desk_day_record_task": {"queue": "sweeps"},
     # Celery's own daily clean-up, which beat adds by itself (it does nothing here: no results are kept).
@@ -247,6 +252,14 @@ if FACTCHECK_SWEEP_DELAY < 1:
     raise ImproperlyConfigured("FACTCHECK_SWEEP_DELAY_SECONDS must be a whole number of seconds, 1 or more.")
 # Fingerprint bits (of 64) that must differ for a page's change to count as material.
 FACTCHECK_MATERIAL_CHANGE_BITS = env.int("FACTCHECK_MATERIAL_CHANGE_BITS", default=10)
+
+# --- Matching (claims/matching/) ----------------------------------------------------------------
+# The model's cosine above which two claims make the same statement, measured with make bench-match on
+# tests/data/matching/labelled.json (docs/benchmarks.md): below it, unrelated claims of the same subject start to
+# match; above it, the same claim across languages stops matching.
+FACTCHECK_MATCH_THRESHOLD = env.float("FACTCHECK_MATCH_THRESHOLD", default=0.90)
+# Results of POST /api/v1/match/ and suggestions per claim, at most.
+FACTCHECK_MATCH_LIMIT = 10
 
 # --- Web archive (claims/sources/archive.py) --------------------------------------------------------
 # The archive asked to capture cited pages and searched for their copies (https://web.archive.org in docker-compose).
