@@ -40,6 +40,9 @@ from claims.claimreview import factcheck_url
 from claims.errors import DeskError
 from claims.exports import claims_csv
 from claims.flags import PAGE_CHANGE_KINDS
+from claims.matching.models import SuggestionStatus
+from claims.matching.selectors import similar_claims_of
+from claims.matching.services import similar_claim_decide
 from claims.models import (
     ChangeKind,
     Check,
@@ -649,7 +652,33 @@ class ClaimAdmin(DeskHistoryAdmin):
             "<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="claims_claim_preview"
         )
         export = path("export/", self.admin_site.admin_view(self.export_view), name="claims_claim_export")
-        return [preview, export, *super().get_urls()]
+        similar = path(
+            "<path:object_id>/similar/<int:other>/",
+            self.admin_site.admin_view(self.similar_decide_view),
+            name="claims_claim_similar",
+        )
+        return [preview, export, similar, *super().get_urls()]
+
+    def similar_decide_view(self, request: HttpRequest, object_id: str, other: int) -> HttpResponse:
+        """A researcher's word on a suggested similar claim, from the claim's page: confirmed or dismissed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404(_("There is no claim with this number."))
+        try:
+            pair = similar_claim_decide(
+                claim=claim, other_id=other, status=request.POST.get("status", ""), by=rules.signed_in(request.user)
+            )
+        except DeskError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+        else:
+            if pair.status == SuggestionStatus.CONFIRMED:
+                done = _("Claim %(other)d is confirmed as the same claim: both pages show the link.")
+            else:
+                done = _("Claim %(other)d is dismissed as another claim: it will not be suggested again.")
+            self.message_user(request, done % {"other": other}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The claim's public page as it would read if published now: what the editor is about to publish."""
@@ -858,6 +887,8 @@ class ClaimAdmin(DeskHistoryAdmin):
             context["show_delete"] = rules.may_be_deleted(obj)
             open_flags = selectors.prefetched_open_flags(obj)
             context["open_flags"] = [(flag, self.flag_changes_links(obj, flag)) for flag in open_flags]
+            context["similar_claims"] = similar_claims_of(obj)
+            context["may_judge_similar"] = rules.can_judge_similar_claims(request.user)
         response: TemplateResponse = super().render_change_form(request, context, add, change, form_url, obj)
         return response
 

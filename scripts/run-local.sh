@@ -9,7 +9,7 @@ $BIN/python manage.py migrate --no-input -v 0
 $BIN/python manage.py load_demo
 
 mkdir -p var/log
-# One worker for every kind of work: without -Q it consumes all the declared queues (checks, sweeps, alerts).
+# One worker for every kind of work: without -Q it consumes all the declared queues (checks, sweeps, alerts, matching).
 $BIN/celery -A factcheck worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
 worker=$!
 $BIN/celery -A factcheck beat --loglevel=INFO --pidfile=var/beat.pid >var/log/beat.log 2>&1 &

@@ -1,4 +1,4 @@
-"""Every task of ours goes to a queue a worker consumes: checks, sweeps or alerts, never the unconsumed default."""
+"""Every task of ours goes to a queue a worker consumes: checks, sweeps, alerts or matching, never the default."""
 
 import pytest
 from celery.exceptions import QueueNotFound
@@ -7,7 +7,7 @@ from django_celery_beat.models import PeriodicTask
 
 from factcheck.celery import app
 
-DECLARED = {"checks", "sweeps", "alerts"}
+DECLARED = {"checks", "sweeps", "alerts", "matching"}
 
 
 def queue_of(task_name: str) -> str:
@@ -21,7 +21,7 @@ def our_tasks() -> list[str]:
     return sorted(name for name in app.tasks if name.startswith("claims."))
 
 
-def test_the_declared_queues_are_checks_sweeps_and_alerts_and_the_default_is_not_one_of_them() -> None:
+def test_the_declared_queues_are_checks_sweeps_alerts_and_matching_and_the_default_is_not_one_of_them() -> None:
     assert {queue.name for queue in settings.CELERY_TASK_QUEUES} == DECLARED
     assert settings.CELERY_TASK_DEFAULT_QUEUE not in DECLARED
 

@@ -138,7 +138,8 @@ _PERIODS = {
         re.I,
     ),
 }
-_WORDS = re.compile(r"\w+(?:-\w+)*")
+# Words, and the marks that end a run of names (a comma between "Reuters" and "Tencent"), kept as "".
+_WORDS = re.compile(r"\w+(?:-\w+)*|[,;:.!?()«»\"“”]")
 # A one-word (or few-word) swap in an otherwise identical sentence changes the claim: "médecin" to "dentiste".
 _SWAP_WORDS = 3
 
@@ -152,7 +153,8 @@ def statement_read(text: str) -> Statement:
             direction for direction, pattern in (("up", _UP), ("down", _DOWN)) if pattern.search(text)
         ),
         periods=frozenset(period for period, pattern in _PERIODS.items() if pattern.search(text)),
-        words=tuple(word for part in re.split(r"['’]", text) for word in _WORDS.findall(part)),
+        # Without the letters left of elisions and possessives (l'Italie, Union's): they are not words of their own.
+        words=_words(text),
     )
 
 
@@ -175,6 +177,14 @@ def statements_differ(first: str, second: str, *, same_language: bool) -> Differ
     if same_language and _one_swap(a.words, b.words):
         return Difference.SWAP
     return None
+
+
+def _words(text: str) -> tuple[str, ...]:
+    # Without the letters left of elisions and possessives (l'Italie, Union's): they are not words of their own.
+    words = (word for part in re.split(r"['’]", text) for word in _WORDS.findall(part))
+    return tuple(
+        word if word[0].isalnum() or word[0] == "_" else "" for word in words if len(word) > 1 or not word.isalnum()
+    )
 
 
 def _figures(text: str) -> set[tuple[float, str]]:
@@ -220,6 +230,9 @@ def _names_found(words: tuple[str, ...], *, other: tuple[str, ...]) -> tuple[int
     other_initials = _initials(other)
     found = missing = 0
     for run in _name_runs(words, other=other):
+        # An acronym is the other language's words as often as not (OCDE, OECD; JO, Olympic Games): it tells nothing.
+        if all(word.isupper() for word in run):
+            continue
         if any(word in other_initials or any(_keys_close(_name_key(word), key) for key in other_keys) for word in run):
             found += 1
         else:
@@ -227,14 +240,15 @@ def _names_found(words: tuple[str, ...], *, other: tuple[str, ...]) -> tuple[int
     return found, missing
 
 
-def _name_runs(words: tuple[str, ...], *, other: tuple[str, ...]) -> list[list[str]]:
-    other_names = {word.lower() for word in other[1:] if word[:1].isupper()}
+def _name_runs(words: tuple[str, ...], *, other: tuple[str, ...] | None) -> list[list[str]]:
+    """Runs of capitalised words, which a comma or another mark (the empty word) ends. With `other`, the text's
+    first word is a name only if written like one (DeepSeek) or written so in the other text."""
+    other_names = {word.lower() for word in (other or ())[1:] if word[:1].isupper()}
     runs: list[list[str]] = []
     run: list[str] = []
     for position, word in enumerate((*words, "")):
         is_name = len(word) > 1 and word[0].isupper() and word.lower() not in _stop_words()
-        # The text's first word has its capital either way: a name if written like one (DeepSeek) or so in the other.
-        if is_name and position == 0 and word.lower() not in other_names and word[1:].islower():
+        if is_name and other is not None and position == 0 and word.lower() not in other_names and word[1:].islower():
             is_name = False
         if is_name:
             run.append(word)
@@ -261,7 +275,7 @@ def _keys_close(first: str, second: str) -> bool:
 def _initials(words: tuple[str, ...]) -> set[str]:
     """The acronyms the capitalised runs of `words` make: European Union gives EU."""
     initials = set()
-    for run in _name_runs(words, other=()):
+    for run in _name_runs(words, other=None):
         for start in range(len(run)):
             for end in range(start + 2, len(run) + 1):
                 initials.add("".join(name[0] for name in run[start:end]).upper())
@@ -275,7 +289,13 @@ def _one_swap(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     if len(changes) != 1:
         return False
     kind, a_start, a_end, b_start, b_end = changes[0]
-    return kind == "replace" and a_end - a_start <= _SWAP_WORDS and b_end - b_start <= _SWAP_WORDS
+    if kind != "replace" or a_end - a_start > _SWAP_WORDS or b_end - b_start > _SWAP_WORDS:
+        return False
+    # An acronym for the words it stands for is the same name (EU, European Union).
+    swapped = first[a_start:a_end], second[b_start:b_end]
+    return not any(
+        len(run) == 1 and run[0].isupper() and run[0] in _initials(other) for run, other in (swapped, swapped[::-1])
+    )
 
 
 # Months and days take a capital in English only: they are dates, not names.
