@@ -111,7 +111,7 @@ def test_the_worker_and_an_editor_write_to_sqlite_at_once_and_nothing_is_lost(
     )
     beat = Beat(redis.url)
     try:
-        assert worker.queues() == {"checks", "sweeps", "alerts"}, worker.output()
+        assert worker.queues() == {"checks", "sweeps", "alerts", "matching"}, worker.output()
         beat.start()
         edited = json.loads(desk(env, "edit", str(EDITING_SECONDS), pages.url("")))
         beat.stop()

@@ -69,7 +69,15 @@ def compose_services() -> dict[str, dict[str, Any]]:
 def test_compose_runs_every_django_service_from_one_block_that_differs_only_in_its_command():
     services = compose_services()
     django_services = {name: s for name, s in services.items() if s.get("build") == "."}
-    assert set(django_services) == {"migrate", "web", "worker-checks", "worker-sweeps", "worker-alerts", "beat"}
+    assert set(django_services) == {
+        "migrate",
+        "web",
+        "worker-checks",
+        "worker-sweeps",
+        "worker-alerts",
+        "worker-matching",
+        "beat",
+    }
     # The web port aside; the one-shot migrate also waits for the database alone and is not restarted.
     shared = [{k: v for k, v in s.items() if k not in ("command", "ports")} for s in django_services.values()]
     migrate = shared.pop(list(django_services).index("migrate"))
@@ -86,7 +94,7 @@ def test_compose_migrates_once_before_web_workers_and_beat_start():
     assert services["migrate"]["command"] == "python manage.py migrate --no-input"
     assert services["migrate"]["restart"] == "no"
     assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    for name in ("web", "worker-checks", "worker-sweeps", "worker-alerts", "beat"):
+    for name in ("web", "worker-checks", "worker-sweeps", "worker-alerts", "worker-matching", "beat"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
         assert "migrate" not in services[name]["command"], name
     assert services["web"]["command"].startswith("gunicorn factcheck.wsgi ")
