@@ -206,7 +206,7 @@ def prediction(sentence: Sentence) -> int:
         return 1
     doc = sentence.doc
     # The future ("la course s'accélérera", "Deepseek aura prouvé"), as the French model tells it.
-    return int(doc is not None and any("Fut" in token.morph.get("Tense") for token in doc))
+    return int(doc is not None and any("Fut" in token.morph.get("Tense", []) for token in doc))
 
 
 def opinion(sentence: Sentence) -> int:
