@@ -34,15 +34,20 @@ def _enqueue(intake_id: int) -> None:
         logger.exception("Intake %s could not be sent to a worker now; it will be sent again", intake_id)
 
 
-@transaction.atomic
-def intake_request(*, url: str, by: User) -> Intake:
-    """Ask the desk to read an article: the intake is queued, and a worker reads it once this commits."""
-    rules.check_may_take_in_articles(by)
+def intake_url(url: str) -> str:
+    """The article's address, normalized, if the desk may fetch it; InvalidInput (on `url`) says why not."""
     normalized = url_normalize(url)
     refusal = target_refusal(normalized)
     if refusal is not None:
         raise InvalidInput("invalid_url", str(refusal), errors={"url": [str(refusal)]})
-    intake = Intake.objects.create(url=normalized, requested_by=by)
+    return normalized
+
+
+@transaction.atomic
+def intake_request(*, url: str, by: User) -> Intake:
+    """Ask the desk to read an article: the intake is queued, and a worker reads it once this commits."""
+    rules.check_may_take_in_articles(by)
+    intake = Intake.objects.create(url=intake_url(url), requested_by=by)
     transaction.on_commit(lambda: _enqueue(intake.pk))
     return intake
 
