@@ -11,7 +11,9 @@ from claims.models import ClaimStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_an_intake_is_queued_with_its_address_normalized(researcher, published_tasks, django_capture_on_commit_callbacks):
+def test_an_intake_is_queued_with_its_address_normalized(
+    researcher, published_tasks, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         intake = intake_request(url="  HTTP://127.0.0.1/article?utm_source=x#top ", by=researcher)
 
