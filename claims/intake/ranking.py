@@ -46,10 +46,12 @@ _DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wedn
 DATE = re.compile(
     rf"\b(\d{{1,2}}(er)?\s+({_MONTHS})(\s+\d{{4}})?|({_MONTHS})\s+\d{{1,2}}(st|nd|rd|th)?(,?\s+\d{{4}})?"
     rf"|({_MONTHS})\s+\d{{4}}|(en|in|depuis|since)\s+(19|20)\d\d|({_DAYS})|hier|yesterday|last (week|month|year)"
-    r"|ces derniers (jours|mois)|la semaine dernière|l'an dernier|l'année dernière)\b",
+    r"|ces derniers (jours|mois)|la semaine dernière|l'an dernier|l'année dernière"
+    # A time of day ("à 10h12", "at 9:30 am") is no amount either.
+    r"|\d{1,2} ?h ?\d\d|\d{1,2}:\d\d( ?[ap]\.?m\.?)?)\b",
     re.IGNORECASE,
 )
-# A day and month or a year is a date, not a figure: "mercredi 29 janvier" is no amount to check.
+# A day and month, a year or a time is a date, not a figure: "mercredi 29 janvier" is no amount to check.
 FIGURES = re.compile(
     r"\d|%|€|\$|£|\b(millions?|milliards?|billions?|trillions?|milliers|centaines|dizaines|thousands?|hundreds?"
     r"|dozens?|percent|pour ?cent|dollars?|euros?|moitié|half|tiers|quart|double|triple)\b",

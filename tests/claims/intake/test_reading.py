@@ -28,6 +28,10 @@ def test_the_seed_article_served_from_loopback_has_its_main_claims_in_the_top_te
     top_ten = best_first(intake)[:10]
     missing = [claim for claim, piece in MAIN_CLAIMS.items() if not any(piece in text for text in top_ten)]
     assert missing == [], top_ten
+    # The page's byline is no claim, its date and time no figures.
+    byline = intake.candidates.get(text="Mis à jour le 29 janvier 2025 à 10h12")
+    assert byline.score < 0
+    assert "figures" not in byline.reasons
     siphoning = intake.candidates.get(text__contains="siphonné le savoir de ChatGPT")
     assert siphoning.claimant == "les Américains"
     assert siphoning.reason_labels() == ["attributed to someone", "names people or organisations", "a date"]
