@@ -110,6 +110,16 @@ def check_may_judge_similar_claims(user: AnyUser) -> None:
         raise _denied(gettext("Your role cannot confirm or dismiss similar claims."))
 
 
+def can_take_in_articles(user: AnyUser) -> bool:
+    """Reading an article for its check-worthy sentences is the first step of creating claims: for those who may."""
+    return can_create_claim(user)
+
+
+def check_may_take_in_articles(user: AnyUser) -> None:
+    if not can_take_in_articles(user):
+        raise _denied(gettext("Your role cannot create claims, so it cannot take articles in for them either."))
+
+
 def can_edit_claim(user: AnyUser, claim: Claim | None) -> bool:
     """Researchers edit unpublished claims; editors also correct published ones. `claim` None: any claim."""
     if claim is None:

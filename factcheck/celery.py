@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live beside the work they run (claims/tasks.py, claims/sources/tasks.py, claims/alerts/tasks.py).
-app.autodiscover_tasks(["claims", "claims.sources", "claims.alerts", "claims.matching"])
+app.autodiscover_tasks(["claims", "claims.sources", "claims.alerts", "claims.matching", "claims.intake"])
 
 
 @task_prerun.connect

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims.alerts.api import WebhookEndpointViewSet
 from claims.api import views
+from claims.intake.api import IntakeViewSet
 from claims.matching.api import MatchView, SimilarClaimDecisionView, SimilarClaimsView
 
 router = DefaultRouter(trailing_slash=True)
@@ -16,6 +17,7 @@ router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("ratings", views.RatingViewSet, basename="rating")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("intake", IntakeViewSet, basename="intake")
 
 urlpatterns = [
     path("claims/<int:pk>/similar/", SimilarClaimsView.as_view(), name="claim-similar"),

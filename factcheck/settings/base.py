@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "claims",
     "claims.alerts",
     "claims.matching",
+    "claims.intake",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,9 @@ CELERY_TASK_ROUTES = {
     "claims.sources.tasks.source_check_task": {"queue": "checks"},
     "claims.sources.tasks.source_capture_task": {"queue": "checks"},
     "claims.sources.tasks.evidence_recover_task": {"queue": "checks"},
+    # An article's intake fetches a page, as a source check does.
+    "claims.intake.tasks.intake_read_task": {"queue": "checks"},
+    "claims.intake.tasks.intakes_resume_task": {"queue": "checks"},
     "claims.sources.tasks.flags_sweep_task": {"queue": "sweeps"},
     "claims.sources.tasks.flags_sweep_checked_task": {"queue": "sweeps"},
     "claims.alerts.tasks.events_plan_task": {"queue": "alerts"},
@@ -300,6 +304,8 @@ REST_FRAMEWORK = {
         "user": env("FACTCHECK_API_THROTTLE_USER", default="2000/minute"),
         # Asking for a re-check makes the workers fetch someone else's site: keep it modest.
         "recheck": env("FACTCHECK_API_THROTTLE_RECHECK", default="30/minute"),
+        # So does asking for an article's intake.
+        "intake": env("FACTCHECK_API_THROTTLE_INTAKE", default="30/minute"),
     },
     "EXCEPTION_HANDLER": "claims.api.exceptions.desk_exception_handler",
     # How many proxies in front of the desk append to X-Forwarded-For: the throttles count the address the nearest
