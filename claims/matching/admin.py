@@ -20,7 +20,7 @@ from claims.errors import InvalidInput
 from claims.matching.claimreview_import import ImportSummary, external_factchecks_import
 from claims.matching.models import ExternalFactCheck
 
-# The largest file the upload takes: DataCommons' whole feed of ClaimReview is about this size.
+# The largest file the upload takes: a DataFeed of some 25,000 fact-checks. Larger ones go through the command.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Skipped items listed one by one after an import; the command lists them all.
 SKIPPED_SHOWN = 20
