@@ -171,7 +171,11 @@ def desk_defaults(transactional_db: None) -> None:
                 "order": order,
             },
         )
-    for migration in ("claims.migrations.0003_roles", "claims.alerts.migrations.0002_roles_and_schedules"):
+    for migration in (
+        "claims.migrations.0003_roles",
+        "claims.alerts.migrations.0002_roles_and_schedules",
+        "claims.matching.migrations.0002_roles",
+    ):
         add_roles(importlib.import_module(migration).ROLES)
 
 

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import BigIntegerField, Case, CharField, F, Field, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    F,
+    Field,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from claims import rules
 from claims.models import Claim, ClaimStatus, Evidence, PublishedChange, Rating, Snapshot, Source, Transition
@@ -179,6 +193,72 @@ def factchecks_published_versions(claims: Sequence[Claim]) -> list[PublishedFact
                 PublishedFactCheck(claim=claim, being_corrected=False, last_change_at=last_changes.get(claim.pk))
             )
     return versions
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What says whether the public fact-checks changed: how many there are, and the last time one did."""
+
+    count: int
+    updated_at: datetime | None
+
+
+def factchecks_feed_state() -> FeedState:
+    """How many public fact-checks there are and when readers last saw one change; two queries, whatever their number.
+
+    A new publication or a correction moves `updated_at`, a note for readers too (PublishedChange); a deletion
+    changes the count.
+    """
+    public = factchecks_public().order_by()
+    figures = public.aggregate(count=Count("pk"), published=Max("published_at"))
+    changed = PublishedChange.objects.filter(claim__in=public.values("pk")).aggregate(last=Max("at"))["last"]
+    dates = [date for date in (figures["published"], changed) if date is not None]
+    return FeedState(count=figures["count"], updated_at=max(dates) if dates else None)
+
+
+# Claims read from the database at a time by factchecks_published_all(): its memory, not its number of queries.
+FEED_CHUNK = 1000
+# The claim's fields that claimreview_for() and the feed read: anything else would be read again, one query a claim.
+CLAIMREVIEW_FIELDS = (
+    "text",
+    "claimant",
+    "claim_date",
+    "appearance_url",
+    "language",
+    "status",
+    "first_published_at",
+    "published_at",
+    "rating",
+)
+
+
+def factchecks_published_all() -> Iterator[PublishedFactCheck]:
+    """Every public fact-check as last published, newest publication first, for the ClaimReview data feed.
+
+    A fixed number of queries and bounded memory, however many there are: the published ones are read through one
+    cursor with their last change for readers alongside; the few being corrected (rebuilt from their history) are
+    read apart and merged in.
+    """
+    last_change = PublishedChange.objects.filter(claim_id=OuterRef("pk")).order_by("-at").values("at")[:1]
+    published = (
+        factchecks_public()
+        .filter(status=ClaimStatus.PUBLISHED)
+        # What a ClaimReview says, and not the summaries and the rest: a tenth of the rows' weight.
+        .only(*CLAIMREVIEW_FIELDS)
+        .annotate(last_change_at=Subquery(last_change))
+        .iterator(chunk_size=FEED_CHUNK)
+    )
+    as_published = (
+        PublishedFactCheck(claim=claim, being_corrected=False, last_change_at=claim.last_change_at)
+        for claim in published
+    )
+    being_corrected = factchecks_published_versions(list(factchecks_public().filter(status__in=rules.BEING_CORRECTED)))
+
+    def newest_first(factcheck: PublishedFactCheck) -> tuple[datetime, int]:
+        return factcheck.published_at, factcheck.claim.pk
+
+    being_corrected.sort(key=newest_first, reverse=True)
+    return heapq.merge(as_published, being_corrected, key=newest_first, reverse=True)
 
 
 def factcheck_published_version(claim: Claim) -> PublishedFactCheck:

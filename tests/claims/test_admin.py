@@ -650,7 +650,7 @@ def test_the_preview_shows_the_claim_as_readers_would_see_it_now(client, users, 
         assert response.status_code == 200
         assert "Preview" in html and '<meta name="robots" content="noindex">' in html
         assert claim.text in html and ">False</span>" in html and "aucune preuve" in html
-        assert "application/ld+json" not in html
+        assert '<script type="application/ld+json">' not in html  # No ClaimReview of its own.
         assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
     # The public page itself does not exist yet, and the preview is the desk's only.
     assert client.get(factcheck_url(claim, base_url="")).status_code == 404
