@@ -174,7 +174,7 @@ def desk_defaults(transactional_db: None) -> None:
     for migration in (
         "claims.migrations.0003_roles",
         "claims.alerts.migrations.0002_roles_and_schedules",
-        "claims.matching.migrations.0002_roles",
+        "claims.matching.migrations.0003_roles",
     ):
         add_roles(importlib.import_module(migration).ROLES)
 

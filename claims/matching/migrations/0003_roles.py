@@ -36,7 +36,7 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0001_initial"),
+        ("matching", "0002_search_and_schedule"),
         ("claims", "0003_roles"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
