@@ -25,7 +25,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.errors import InvalidInput
-from claims.matching.models import ExternalFactCheck
+from claims.matching.models import Embedding, ExternalFactCheck
+from claims.matching.services import embeddings_missing_later
 
 # The model's own limits, so that a change to the model changes what is kept.
 MAX_URL = ExternalFactCheck._meta.get_field("url").max_length or 2000
@@ -306,6 +307,9 @@ def external_factchecks_import(*, data: bytes, by: User | None) -> ImportSummary
     now = timezone.now()
     for start in range(0, len(reviews), BATCH):
         _import_batch(reviews[start : start + BATCH], by=by, now=now, summary=summary)
+    if summary.created or summary.updated:
+        # Matching searches them once the model has read them: at once, by the matching queue's worker.
+        embeddings_missing_later()
     return summary
 
 
@@ -313,6 +317,7 @@ def external_factchecks_import(*, data: bytes, by: User | None) -> ImportSummary
 def _import_batch(reviews: list[ExternalReview], *, by: User | None, now: Any, summary: ImportSummary) -> None:
     known = {row.url: row for row in ExternalFactCheck.objects.filter(url__in=[review.url for review in reviews])}
     rows = []
+    reworded = []
     for review in reviews:
         row = known.get(review.url)
         if row is None:
@@ -322,6 +327,8 @@ def _import_batch(reviews: list[ExternalReview], *, by: User | None, now: Any, s
             continue
         else:
             summary.updated += 1
+            if row.claim_reviewed != review.claim_reviewed:
+                reworded.append(row.pk)
         values = {name: getattr(review, name) for name in FIELDS}
         rows.append(ExternalFactCheck(url=review.url, imported_at=now, imported_by=by, **values))
     # An upsert: another import of the same address meanwhile updates it rather than failing on the unique address.
@@ -331,3 +338,5 @@ def _import_batch(reviews: list[ExternalReview], *, by: User | None, now: Any, s
         unique_fields=["url"],
         update_fields=[*FIELDS, "imported_at", "imported_by"],
     )
+    # A fact-check whose claim reads otherwise now is embedded again (embeddings_missing takes those without).
+    Embedding.objects.filter(external_id__in=reworded).delete()

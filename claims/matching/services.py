@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -47,9 +48,18 @@ def embedding_update(*, claim: Claim | None = None, external: ExternalFactCheck 
     return embedding
 
 
-def embeddings_missing(*, limit: int = EMBED_BATCH) -> list[int]:
+@dataclass(frozen=True)
+class Embedded:
+    claim_ids: list[int]
+    externals: int
+
+    def __bool__(self) -> bool:
+        return bool(self.claim_ids or self.externals)
+
+
+def embeddings_missing(*, limit: int = EMBED_BATCH) -> Embedded:
     """Embed up to `limit` claims and external fact-checks that have no vector of the current model (imported,
-    written before matching existed, or embedded by another model). Returns the claims embedded."""
+    written before matching existed, or embedded by another model)."""
     stale = ~Q(embedding__model=model.MODEL_NAME)
     claims = list(Claim.objects.filter(Q(embedding__isnull=True) | stale).only("id", "text")[:limit])
     externals = list(
@@ -72,7 +82,14 @@ def embeddings_missing(*, limit: int = EMBED_BATCH) -> list[int]:
                 "embedded_at": now,
             },
         )
-    return [claim.pk for claim in claims]
+    return Embedded([claim.pk for claim in claims], len(externals))
+
+
+def embeddings_missing_later() -> None:
+    """Once the transaction commits, have the texts without a vector embedded by a worker (after an import)."""
+    from claims.matching.tasks import embeddings_missing_task
+
+    transaction.on_commit(embeddings_missing_task.delay)
 
 
 def _pairs_of(claim_id: int) -> Q:

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from claims.matching import model
+from claims.matching.claimreview_import import external_factchecks_import
 from claims.matching.models import ExternalFactCheck
 from claims.matching.services import embeddings_missing
 from claims.models import ClaimStatus
@@ -118,3 +121,35 @@ def test_the_model_loads_from_its_package_with_the_network_closed(connections):
     assert vector.shape == (model.DIMENSIONS,)
     assert abs(float(vector @ vector) - 1) < 1e-3
     assert connections == []
+
+
+def feed(claim: str) -> bytes:
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": "https://verif.example/bytedance-o1",
+        "author": {"@type": "Organization", "name": "Vérif"},
+        "claimReviewed": claim,
+        "reviewRating": {"@type": "Rating", "alternateName": "Faux"},
+        "datePublished": "2025-01-30",
+        "inLanguage": "fr",
+    }
+    return json.dumps({"@type": "DataFeed", "dataFeedElement": [{"@type": "DataFeedItem", "item": review}]}).encode()
+
+
+def test_an_import_is_embedded_by_the_matching_worker_then_matched_and_read_again_when_reworded(
+    db, api, viewer, editor, published_tasks, django_capture_on_commit_callbacks
+):
+    ask = {"text": "ByteDance released an AI model that beats OpenAI's o1.", "language": "en"}
+    with django_capture_on_commit_callbacks(execute=True):
+        external_factchecks_import(data=feed("ByteDance a sorti un modèle d'IA meilleur que o1 d'OpenAI."), by=editor)
+    assert published_tasks == [("claims.matching.tasks.embeddings_missing_task", "matching")]
+    embeddings_missing()  # what that worker does
+    assert [
+        r["claim"]["publisher"] for r in api(viewer).post("/api/v1/match/", ask, format="json").json()["results"]
+    ] == ["Vérif"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        external_factchecks_import(data=feed("La tour Eiffel mesure 330 mètres."), by=editor)
+    embeddings_missing()
+    assert api(viewer).post("/api/v1/match/", ask, format="json").json() == {"results": []}
