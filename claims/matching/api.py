@@ -120,7 +120,10 @@ class MatchView(APIView):
         data = MatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         found = statements_find(
-            text=data.validated_data["text"], language=data.validated_data["language"], scope=Scope.FACTCHECKS
+            text=data.validated_data["text"],
+            language=data.validated_data["language"],
+            scope=Scope.FACTCHECKS,
+            wording_search=False,
         )
         shown = _factchecks_by_key(found)
         results = [

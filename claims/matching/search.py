@@ -1,10 +1,13 @@
 """Finding what makes the same statement as a text: candidates, the model's score, then the rules of statements.py.
 
-Candidates come from the model's vectors, kept in each process's memory (any language), and from PostgreSQL in
-the text's own language: full text (the same words, stemmed) and trigrams (close wording). Every candidate is then
-scored the same way, by the model's cosine, so that one threshold (FACTCHECK_MATCH_THRESHOLD) serves them all; the
-method says what found it. Rules then rule out the close texts that make another statement, and a ruled-out text
-shadows those scored well below it: when the closest text says something else, lesser ones do not say the same.
+Candidates come from the model's vectors, kept in each process's memory (any language), and, for similar claims,
+from PostgreSQL in the text's own language: full text (any of its words, stemmed) and trigrams (close wording).
+A client waiting on `match` goes without the two table-wide searches: they cost most of its time, and at the
+threshold the model's nearest already hold what they find (docs/benchmarks.md, bench-match). Every candidate is
+scored the same way, by the model's cosine, so that one threshold (FACTCHECK_MATCH_THRESHOLD) serves them all; its
+method says how it relates to the text, read from its row: close wording, all the same words, or the same meaning
+only. Rules then rule out the close texts that make another statement, and a ruled-out text shadows those scored
+well below it: when the closest text says something else, lesser ones do not say the same.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from typing import Literal
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from threadpoolctl import threadpool_limits
 
 from claims.matching import model
 from claims.matching.models import Embedding, ExternalFactCheck, MatchMethod
@@ -31,10 +36,17 @@ from claims.public.selectors import factchecks_public
 
 Key = tuple[Literal["claim", "external"], int]
 
+# One BLAS thread for the product of the vectors, in every process that searches: a request or a task searches
+# alone, the processes share the cores, and OpenBLAS's extra threads spin while idle (with two, a match cost twice
+# the processor for the same answer: docs/benchmarks.md, bench-match).
+threadpool_limits(limits=1, user_api="blas")
+
 # Vectors taken from memory before the rules: the closest, whatever their language.
 NEAREST = 30
 # Candidates taken from PostgreSQL in the text's language, by full text and by trigrams each.
 SAME_LANGUAGE = 10
+# pg_trgm's similarity from which two texts are worded closely (its own default threshold).
+CLOSE_WORDING = 0.3
 # A text ruled out by the rules shadows the candidates scored this much below it, or more.
 SHADOW_MARGIN = 0.02
 # Rows embedded while a refresh read the table may commit after it: each refresh reads this far back again.
@@ -62,23 +74,30 @@ class _Candidate:
     key: Key
     text: str
     language: str
+    method: MatchMethod
 
 
 def statements_find(
-    *, text: str, language: str = "", scope: Scope, exclude: Key | None = None, limit: int | None = None
+    *,
+    text: str,
+    language: str = "",
+    scope: Scope,
+    wording_search: bool = True,
+    exclude: Key | None = None,
+    limit: int | None = None,
 ) -> list[Found]:
-    """What makes the same statement as `text` in `scope`, best first; `language` ("" if unknown) adds the full
-    text and trigram candidates of that language."""
+    """What makes the same statement as `text` in `scope`, best first. With `wording_search` and a `language`
+    ("" if unknown), the claims of that language sharing its words or worded closely are candidates too."""
     limit = limit or settings.FACTCHECK_MATCH_LIMIT
     query = model.text_embed(text)
     index = vector_index(scope)
-    found_by: dict[Key, MatchMethod] = {key: MatchMethod.EMBEDDING for key in index.nearest(query, NEAREST)}
-    if language and connection.vendor == "postgresql":
-        # Close wording outranks the same words, which outranks the model's reading, as the method shown.
-        found_by.update(dict.fromkeys(_same_words(text, language, scope), MatchMethod.FULLTEXT))
-        found_by.update(dict.fromkeys(_close_wording(text, language, scope), MatchMethod.TRIGRAM))
-    found_by.pop(exclude, None)  # type: ignore[arg-type]
-    candidates = _candidates(found_by, scope)
+    keys = set(index.nearest(query, NEAREST))
+    if wording_search and language and connection.vendor == "postgresql":
+        keys.update(_same_words(text, language, scope))
+        keys.update(_close_wording(text, language, scope))
+    if exclude:
+        keys.discard(exclude)
+    candidates = _candidates(keys, scope, text, language)
     scores = _scores(query, candidates, index)
     results: list[Found] = []
     shadow = 0.0
@@ -89,7 +108,7 @@ def statements_find(
         if statements_differ(text, candidate.text, same_language=candidate.language == language):
             shadow = max(shadow, score - SHADOW_MARGIN)
             continue
-        results.append(Found(candidate.key, round(score, 4), found_by[candidate.key]))
+        results.append(Found(candidate.key, round(score, 4), candidate.method))
         if len(results) == limit:
             break
     return results
@@ -178,7 +197,8 @@ def _embeddings(scope: Scope, since: datetime | None) -> Iterator[tuple[Key, byt
     seen: set[Key] = set()
     for condition in changed:
         rows = in_scope.filter(condition).values_list("claim_id", "external_id", "vector")
-        for claim_id, external_id, vector in rows.iterator(chunk_size=2000):
+        # The first load reads the whole table in chunks; a refresh reads the few rows since (no cursor to open).
+        for claim_id, external_id, vector in rows.iterator(chunk_size=2000) if since is None else rows:
             key: Key = ("claim", claim_id) if claim_id else ("external", external_id)
             if key not in seen:
                 seen.add(key)
@@ -211,7 +231,7 @@ def _same_words(text: str, language: str, scope: Scope) -> list[Key]:
 
 
 def _close_wording(text: str, language: str, scope: Scope) -> list[Key]:
-    """Claims and external fact-checks worded closely (pg_trgm's similarity above its threshold, 0.3)."""
+    """Claims and external fact-checks worded closely (pg_trgm's similarity above its threshold, CLOSE_WORDING)."""
     claims = (
         _scope_claims(scope)
         .filter(language=language)
@@ -238,25 +258,48 @@ def _close_wording(text: str, language: str, scope: Scope) -> list[Key]:
 # --- Scoring ---------------------------------------------------------------------------------------
 
 
-def _candidates(keys: Iterable[Key], scope: Scope) -> list[_Candidate]:
-    """The candidates still in the scope, with their text and language."""
+def _candidates(keys: Iterable[Key], scope: Scope, text: str, language: str) -> list[_Candidate]:
+    """The candidates still in the scope, with their text, language and how they relate to `text`."""
     claim_ids = [id_ for kind, id_ in keys if kind == "claim"]
-    external_ids = [id_ for kind, id_ in keys if kind == "external"]
+    external_ids = [id_ for kind, id_ in keys if kind == "external"] if scope == Scope.FACTCHECKS else []
+    claims = _scope_claims(scope).filter(pk__in=claim_ids).order_by()
+    externals = ExternalFactCheck.objects.filter(pk__in=external_ids)
+    if connection.vendor == "postgresql":
+        config = TEXT_SEARCH_CONFIG.get(language, "french_unaccent")
+        claims = claims.annotate(
+            likeness=RawSQL("similarity(claims_claim.text, %s)", [text]),
+            same_words=RawSQL(f"claims_claim.search_vector @@ plainto_tsquery('{config}', %s)", [text]),
+        )
+        externals = externals.annotate(
+            likeness=RawSQL("similarity(matching_externalfactcheck.claim_reviewed, %s)", [text]),
+        )
+    else:
+        claims = claims.annotate(likeness=Value(0.0), same_words=Value(False))
+        externals = externals.annotate(likeness=Value(0.0))
     candidates = [
-        _Candidate(("claim", id_), text, language)
-        for id_, text, language in _scope_claims(scope)
-        .filter(pk__in=claim_ids)
-        .order_by()
-        .values_list("id", "text", "language")
+        _Candidate(("claim", id_), claim_text, claim_language, _method(claim_language == language, likeness, same))
+        for id_, claim_text, claim_language, likeness, same in claims.values_list(
+            "id", "text", "language", "likeness", "same_words"
+        )
     ]
-    if scope == Scope.FACTCHECKS and external_ids:
+    if external_ids:
         candidates += [
-            _Candidate(("external", id_), text, language)
-            for id_, text, language in ExternalFactCheck.objects.filter(pk__in=external_ids).values_list(
-                "id", "claim_reviewed", "language"
+            _Candidate(("external", id_), reviewed, external_language, _method(external_language == language, likeness))
+            for id_, reviewed, external_language, likeness in externals.values_list(
+                "id", "claim_reviewed", "language", "likeness"
             )
         ]
     return candidates
+
+
+def _method(same_language: bool, likeness: float, same_words: bool = False) -> MatchMethod:
+    """How a candidate relates to the text: close wording outranks all the same words, which outranks the model's
+    reading alone (any language)."""
+    if same_language and likeness >= CLOSE_WORDING:
+        return MatchMethod.TRIGRAM
+    if same_language and same_words:
+        return MatchMethod.FULLTEXT
+    return MatchMethod.EMBEDDING
 
 
 def _scores(query: model.Vectors, candidates: list[_Candidate], index: VectorIndex) -> dict[Key, float]:

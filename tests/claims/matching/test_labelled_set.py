@@ -28,12 +28,16 @@ def published(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[in
         yield keys
 
 
-@pytest.fixture(scope="module")
-def scores(published: dict[int, str], django_db_blocker: Any) -> Scores:
+@pytest.fixture(scope="module", params=[False, True], ids=["as match answers", "with the wording search"])
+def scores(request: pytest.FixtureRequest, published: dict[int, str], django_db_blocker: Any) -> Scores:
+    """The set's queries as `POST /api/v1/match/` asks them (the model's nearest only), and with the table-wide
+    search by wording that similar claims add."""
     scores = Scores()
     with django_db_blocker.unblock():
         for query in labelled_set()["queries"]:
-            found = statements_find(text=query["text"], language=query["language"], scope=Scope.FACTCHECKS)
+            found = statements_find(
+                text=query["text"], language=query["language"], scope=Scope.FACTCHECKS, wording_search=request.param
+            )
             scores.add(query, [published[match.key[1]] for match in found if match.key[0] == "claim"])
     return scores
 
