@@ -293,13 +293,17 @@ def measure(client: Client, url: str, queries: list[dict[str, Any]], keys: dict[
 class Measured:
     quality: dict[tuple[str, str], Quality]
     latency: dict[str, Latency]
+    # The same queries through statements_find with the table-wide wording search (similar claims' way), in process.
+    wording: dict[str, Quality]
+    wording_ms: list[float]
     embed_ms: list[float]
     similar_ms: list[float]
     index_load_s: float
     index_mb: float
     load: tuple[float, float]
     pg_version: str
-    requests: int
+    rounds: int
+    queries: int
 
 
 def measure_all(rounds: int) -> Measured:
@@ -311,7 +315,7 @@ def measure_all(rounds: int) -> Measured:
     from rest_framework.authtoken.models import Token
 
     from claims.matching import model
-    from claims.matching.search import Scope, vector_index
+    from claims.matching.search import Scope, statements_find, vector_index
     from claims.matching.services import similar_claims_find
     from claims.models import Claim
 
@@ -346,6 +350,17 @@ def measure_all(rounds: int) -> Measured:
                 statistics.mean(run.pg_cpu_ms for run in runs),
             )
 
+    log("the same queries with the table-wide wording search, in process")
+    wording: dict[str, Quality] = {}
+    wording_ms: list[float] = []
+    for name in SETS:
+        wording[name] = Quality()
+        for query in labelled(name)["queries"]:
+            started = time.perf_counter()
+            found = statements_find(text=query["text"], language=query["language"], scope=Scope.FACTCHECKS)
+            wording_ms.append(1000 * (time.perf_counter() - started))
+            wording[name].add(query, [keys.get(f.key[1], "(a generated claim)") for f in found if f.key[0] == "claim"])
+
     log("timing the embedding of new claims and their similar-claims search")
     texts = [q["text"] for q in all_queries]
     embed_ms = []
@@ -367,13 +382,16 @@ def measure_all(rounds: int) -> Measured:
     return Measured(
         quality,
         latency,
+        wording,
+        wording_ms,
         embed_ms,
         similar_ms,
         index_load_s,
         index_mb,
         (load_before, os.getloadavg()[0]),
         pg_version,
-        len(all_queries) * rounds,
+        rounds,
+        len(all_queries),
     )
 
 
@@ -392,6 +410,15 @@ def render(m: Measured, threshold: float) -> str:
 
     def met(ok: bool) -> str:
         return "met" if ok else "**missed**"
+
+    def per_set(kind: str, counter: str, target: float) -> str:
+        verdicts = {
+            name: share(m.quality[name, "desk"], kind, getattr(m.quality[name, "desk"], counter)) >= target
+            for name in SETS
+        }
+        if all(verdicts.values()) or not any(verdicts.values()):
+            return met(all(verdicts.values()))
+        return ", ".join(f"{met(ok)} on the {name} set" for name, ok in verdicts.items())
 
     def share(q: Quality, kind: str, counter: dict[str, int]) -> float:
         return counter.get(kind, 0) / q.queries[kind] if q.queries.get(kind) else 0.0
@@ -413,17 +440,25 @@ def render(m: Measured, threshold: float) -> str:
         "### Recall and near-misses\n\n",
         "`labelled.json` is the set the rules and the threshold were set on; `holdout.json` was written after them "
         "and never used to tune them: it is the estimate for claims nobody tuned on.\n\n",
-        "| set | queries | desk | trigram-only baseline |\n|---|---|---|---|\n",
+        "The desk's column is `POST /api/v1/match/`: the model's nearest vectors as candidates. The next one asks "
+        "`statements_find` the same queries in process with the table-wide search by wording added (full text and "
+        "trigrams in the query's language), as similar claims do: whether a client loses anything without it.\n\n",
+        "| set | queries | desk (match) | desk with the wording search | trigram-only baseline |\n"
+        "|---|---|---|---|---|\n",
     ]
     for name in SETS:
         for kind in KINDS:
             desk_q, base_q = m.quality[name, "desk"], m.quality[name, "trigram"]
             count = desk_q.queries.get(kind, 0)
-            lines.append(f"| {name} | {kind} ({count}) | {desk_q.cell(kind)} | {base_q.cell(kind)} |\n")
+            lines.append(
+                f"| {name} | {kind} ({count}) | {desk_q.cell(kind)} | {m.wording[name].cell(kind)} "
+                f"| {base_q.cell(kind)} |\n"
+            )
     lines += [
         "\n### POST /api/v1/match/ at 100,000 claims\n\n",
-        f"{m.requests} requests per matcher (every query of both sets, {m.requests // max(1, len(m.latency))} "
-        "rounds), after a warm-up.\n\n",
+        f"{m.queries * m.rounds} requests per matcher (the {m.queries} queries of both sets, {m.rounds} rounds), "
+        "after a warm-up. CPU per request is this process's (Django, DRF, the model, the product of the vectors, "
+        "one BLAS thread) and its PostgreSQL backend's.\n\n",
         "| matcher | p50 ms | p95 ms | CPU ms per request (Django) | CPU ms per request (PostgreSQL) |\n",
         "|---|---|---|---|---|\n",
         f"| desk | {desk.p(0.5):.1f} | {desk.p(0.95):.1f} | {desk.cpu_ms:.1f} | {desk.pg_cpu_ms:.1f} |\n",
@@ -431,6 +466,9 @@ def render(m: Measured, threshold: float) -> str:
         f"| {base.pg_cpu_ms:.1f} |\n",
         f"| desk / baseline | {desk.p(0.5) / base.p(0.5):.2f}x | {desk.p(0.95) / base.p(0.95):.2f}x | "
         f"{desk.cpu_ms / max(base.cpu_ms, 0.001):.2f}x | {desk.pg_cpu_ms / max(base.pg_cpu_ms, 0.001):.2f}x |\n\n",
+        f"- The same queries through `statements_find` with the wording search, in process (no HTTP): "
+        f"p50 {_pct(m.wording_ms, 0.5):.1f} ms, p95 {_pct(m.wording_ms, 0.95):.1f} ms over {len(m.wording_ms)} "
+        "queries: the price similar claims pay in the background, and a client does not.\n",
         f"- Embedding one new claim (the model, one thread): p50 {_pct(m.embed_ms, 0.5):.1f} ms, "
         f"p95 {_pct(m.embed_ms, 0.95):.1f} ms of CPU over {len(m.embed_ms)} texts.\n",
         f"- A claim's whole similar-claims search at 100,000 claims (`similar_claims_find`: embedding, candidates, "
@@ -441,13 +479,13 @@ def render(m: Measured, threshold: float) -> str:
         "### Targets (issue 13)\n\n",
         f"- Top-3 recall same-language at least 95%: labelled {100 * share(lab, 'same-language', lab.top3):.1f}%, "
         f"holdout {100 * share(hold, 'same-language', hold.top3):.1f}%: "
-        f"{met(share(lab, 'same-language', lab.top3) >= 0.95)}.\n",
+        f"{per_set('same-language', 'top3', 0.95)}.\n",
         f"- Top-3 recall across languages at least 90%: labelled {100 * share(lab, 'cross-language', lab.top3):.1f}%, "
         f"holdout {100 * share(hold, 'cross-language', hold.top3):.1f}%: "
-        f"{met(share(lab, 'cross-language', lab.top3) >= 0.90)}.\n",
+        f"{per_set('cross-language', 'top3', 0.90)}.\n",
         f"- At least 95% of near-misses not matched: labelled {100 * share(lab, 'near-miss', lab.no_match):.1f}%, "
         f"holdout {100 * share(hold, 'near-miss', hold.no_match):.1f}%: "
-        f"{met(share(lab, 'near-miss', lab.no_match) >= 0.95)}.\n",
+        f"{per_set('near-miss', 'no_match', 0.95)}.\n",
         f"- Match p95 under 100 ms at 100,000 claims: {desk.p(0.95):.1f} ms: {met(desk.p(0.95) < 100)}.\n\n",
         "### Every miss of the desk's matcher\n\n",
     ]
