@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file (python bench/bench_api.py) as well as a module
     sys.path.insert(0, str(ROOT))
 
-from bench.common import database_from_env, django_migrate, logger, section_publish  # noqa: E402
+from bench.common import database_from_env, database_settle, django_migrate, logger, section_publish  # noqa: E402
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, JsonResponse
@@ -235,8 +235,6 @@ def seed() -> None:
             ),
             batch_size=5000,
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     log(f"seeded in {time.monotonic() - started:.0f} s")
 
 
@@ -476,6 +474,7 @@ def main() -> int:
     os.environ["FACTCHECK_API_THROTTLE_USER"] = "10000000/minute"
     django_migrate(name, log=log)
     seed()
+    database_settle(log=log)
     section_publish("bench-api", render(measure_all(args.repeat)), write=not args.no_write, log=log)
     return 0
 

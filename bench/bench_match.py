@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file as well as a module
     sys.path.insert(0, str(ROOT))
 
-from bench.common import code_version, database_from_env, django_migrate, logger, section_publish  # noqa: E402
+from bench.common import code_version, database_from_env, database_settle, django_migrate, logger, section_publish  # noqa: E402
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, JsonResponse
@@ -158,10 +158,6 @@ def seed() -> None:
                 )
                 for claim, vector in zip(created, real, strict=True)
             )
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 # --- The two matchers, as views --------------------------------------------------------------------------------
@@ -505,6 +501,7 @@ def main() -> int:
     os.environ["FACTCHECK_API_THROTTLE_USER"] = "10000000/minute"
     django_migrate(name, log=log)
     seed()
+    database_settle(log=log)
     from django.conf import settings
 
     section = render(measure_all(args.rounds), settings.FACTCHECK_MATCH_THRESHOLD)

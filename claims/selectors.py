@@ -56,8 +56,8 @@ def claim_list() -> QuerySet[Claim]:
 
 
 def prefetched_open_flags(claim: Claim) -> list[Flag]:
-    """A claim's open flags, as claim_list and claim_api_list prefetch them."""
-    # The attribute is made by their Prefetch(to_attr=...), which mypy sees on their querysets' rows only.
+    """A claim's open flags, as claim_list prefetches them."""
+    # The attribute is made by its Prefetch(to_attr=...), which mypy sees on its queryset's rows only.
     return claim.open_flags  # type: ignore[attr-defined, no-any-return]
 
 
@@ -76,15 +76,6 @@ CLAIM_SEARCH_RANK = f"ts_rank(claims_claim.search_vector, {SEARCH_QUERY})"
 # Typos: close spelling of a word of the claim or of the claimant (trigram indexes of the same migration).
 CLAIM_SPELLING_MATCH = "%s <%% claims_claim.text OR %s <%% claims_claim.claimant"
 CLAIM_SPELLING_RANK = "greatest(word_similarity(%s, claims_claim.text), word_similarity(%s, claims_claim.claimant))"
-
-
-def claim_api_list() -> QuerySet[Claim]:
-    """Claims with everything the API shows: rating, people, tags, open flags, evidence with their sources' state."""
-    return Claim.objects.select_related("rating", "assignee", "created_by").prefetch_related(
-        "tags",  # type: ignore[misc]  # taggit's manager, which has no type information, prefetches
-        Prefetch("flags", queryset=open_flags(), to_attr="open_flags"),
-        Prefetch("evidence", queryset=Evidence.objects.select_related("source", "added_by").order_by("added_at", "id")),
-    )
 
 
 def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:

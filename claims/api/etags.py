@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,9 +12,9 @@ from claims.errors import InvalidInput, StaleVersion
 from claims.models import Claim
 
 
-def claim_etag(claim: Claim) -> str:
+def claim_etag(claim_id: int, version: int) -> str:
     """The claim's ETag names its version: every write through the services bumps it."""
-    return f'"{claim.pk}-{claim.version}"'
+    return f'"{claim_id}-{version}"'
 
 
 def expected_version(request: Request, claim: Claim) -> int | None:
@@ -23,7 +25,7 @@ def expected_version(request: Request, claim: Claim) -> int | None:
     tag = header.strip().removeprefix("W/").strip('"')
     claim_id, dash, version = tag.partition("-")
     if not dash or not claim_id.isdigit() or not version.isdigit() or len(version) > 10:
-        example = claim_etag(claim).strip('"')
+        example = claim_etag(claim.pk, claim.version).strip('"')
         message = _('If-Match takes the ETag of the claim, such as "%(etag)s".') % {"etag": example}
         raise InvalidInput("invalid_if_match", message, errors={"If-Match": [message]})
     if int(claim_id) != claim.pk:
@@ -31,6 +33,7 @@ def expected_version(request: Request, claim: Claim) -> int | None:
     return int(version)
 
 
-def with_etag(response: Response, claim: Claim) -> Response:
-    response["ETag"] = claim_etag(claim)
+def with_etag(response: Response, claim_body: dict[str, Any]) -> Response:
+    """The response of a claim's body, with the ETag of the version it shows."""
+    response["ETag"] = claim_etag(claim_body["id"], claim_body["version"])
     return response

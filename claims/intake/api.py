@@ -11,13 +11,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims import rules, selectors
+from claims import rules
+from claims.api import reads
 from claims.api.permissions import DeskRole
 from claims.api.schema import error
 from claims.api.serializers import BoundedListField, ClaimSerializer, StrictInput
 from claims.intake import services
 from claims.intake.models import Candidate, Intake
 from claims.intake.ranking import Signal
+from claims.models import Claim
 from claims.sources.services import MAX_URL_LENGTH
 
 if TYPE_CHECKING:
@@ -170,8 +172,5 @@ class IntakeViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Intake]):
         created = services.intake_claims_create(
             intake=intake, candidate_ids=data.validated_data["candidates"], by=rules.signed_in(request.user)
         )
-        claims = selectors.claim_api_list().filter(pk__in=[claim.pk for claim in created]).order_by("id")
-        return Response(
-            ClaimSerializer(claims, many=True, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        rows = reads.claim_rows(Claim.objects.filter(pk__in=[claim.pk for claim in created]).order_by("id"))
+        return Response(reads.claims_json(list(rows), user=request.user), status=status.HTTP_201_CREATED)

@@ -209,7 +209,11 @@ def test_the_assignee_filter_does_not_tell_real_usernames_from_unknown_ones(desk
     real = api(viewer).get("/api/v1/claims/?assignee=researcher")
     unknown = api(viewer).get("/api/v1/claims/?assignee=nobody")
     assert (real.status_code, unknown.status_code) == (200, 200)
-    assert real.json() == unknown.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert (
+        real.json()
+        == unknown.json()
+        == {"count": 0, "count_is_estimate": False, "next": None, "previous": None, "results": []}
+    )
 
 
 def test_ordering(desk, api, viewer):

@@ -1,4 +1,4 @@
-"""Every list endpoint reads the same number of queries for a page of 5 as for a page of 100."""
+"""Every list endpoint reads no more queries for a page of 100 than for a page of 5."""
 
 import pytest
 from django.db import connection
@@ -52,17 +52,19 @@ LISTS = [
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_the_query_count_does_not_grow_with_the_page(path, busy_desk, api, viewer, django_assert_num_queries):
+def test_the_query_count_does_not_grow_with_the_page(path, busy_desk, api, viewer):
     client = api(viewer)
     url = path.format(claim=busy_desk["claim"].pk, source=busy_desk["source"].pk)
     separator = "&" if "?" in url else "?"
     # Warm up once: the first request of a user loads their permissions.
     assert client.get(url).status_code == 200
 
-    with CaptureQueriesContext(connection) as counted:
+    with CaptureQueriesContext(connection) as counted_small:
         small = client.get(f"{url}{separator}page_size=5")
-    with django_assert_num_queries(len(counted)):
+    with CaptureQueriesContext(connection) as counted_large:
         large = client.get(f"{url}{separator}page_size=100")
+    # Fewer is allowed: a list that fits on its first page is counted without a query.
+    assert len(counted_large) <= len(counted_small), [q["sql"] for q in counted_large]
 
     assert small.status_code == large.status_code == 200
     if "ratings" not in path:

@@ -1,0 +1,55 @@
+"""Long lists are not counted row by row: the count is exact up to a limit and an estimate beyond, said so, and
+following `next` still reads every row once."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import pagination
+from tests.factories import ClaimFactory
+
+
+@pytest.fixture
+def twelve_claims(db: None) -> list[int]:
+    return [claim.pk for claim in ClaimFactory.create_batch(12)]
+
+
+def every_page(client, url: str) -> tuple[list[int], list[dict]]:
+    seen: list[int] = []
+    bodies = []
+    while url:
+        body = client.get(url).json()
+        bodies.append(body)
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    return seen, bodies
+
+
+def test_a_short_list_is_counted_exactly(twelve_claims, api, viewer):
+    body = api(viewer).get("/api/v1/claims/?page_size=5").json()
+    assert (body["count"], body["count_is_estimate"]) == (12, False)
+
+
+def test_beyond_the_limit_the_count_is_an_estimate_and_every_row_is_still_read_once(
+    twelve_claims, api, viewer, monkeypatch
+):
+    monkeypatch.setattr(pagination, "COUNT_EXACT_UP_TO", 5)
+    seen, bodies = every_page(api(viewer), "/api/v1/claims/?page_size=5")
+    assert sorted(seen) == sorted(twelve_claims)
+    assert len(bodies) == 3
+    assert all(body["count_is_estimate"] for body in bodies)
+    # At least what was counted before the limit: never fewer rows than the list is known to hold.
+    assert all(body["count"] > 5 for body in bodies)
+
+
+@pytest.mark.parametrize("limit", [5, 1000])
+def test_a_page_past_the_last_is_a_clear_404(twelve_claims, api, viewer, monkeypatch, limit):
+    monkeypatch.setattr(pagination, "COUNT_EXACT_UP_TO", limit)
+    answer = api(viewer).get("/api/v1/claims/?page_size=5&page=4")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
+
+
+def test_an_empty_list_has_one_empty_page(db, api, viewer):
+    body = api(viewer).get("/api/v1/claims/").json()
+    assert body == {"count": 0, "count_is_estimate": False, "next": None, "previous": None, "results": []}
