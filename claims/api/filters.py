@@ -35,7 +35,10 @@ class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=200,
-        help_text="Full text in the claim's language, accents ignored, tolerant of typos; best matches first.",
+        help_text=(
+            "Full text in the claim's language, accents ignored, tolerant of typos; best matches first when the words "
+            "find up to 1,000 claims, newest first beyond."
+        ),
     )
     # Declared after q: an explicit ordering replaces the search's best-first order.
     ordering = StableOrderingFilter(

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
-from rest_framework import serializers
+from django.utils import timezone
 from rest_framework.exceptions import NotFound
 from taggit.models import TaggedItem
 
@@ -70,18 +70,18 @@ EVIDENCE_COLUMNS = (
     "added_at",
 )
 
-# DRF's own fields, called once per value: dates and times read exactly as everywhere else in the API (ISO 8601,
-# in the desk's time zone, UTC as "Z").
-_datetime = serializers.DateTimeField()
-_date = serializers.DateField()
 
-
-def _when(value: datetime | None) -> str | None:
-    return None if value is None else _datetime.to_representation(value)
+def _when(value: datetime | None, zone: tzinfo) -> str | None:
+    """A time as DRF's DateTimeField writes it everywhere else in the API: ISO 8601 in the desk's time zone, UTC as
+    "Z" (DRF's field asked for the zone again for each of a page's 650 times: a fifth of the page)."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def _day(value: date | None) -> str | None:
-    return None if value is None else _date.to_representation(value)
+    return None if value is None else value.isoformat()
 
 
 def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, Row]:
@@ -93,8 +93,9 @@ def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, Row]:
 def claims_json(rows: Sequence[Row], *, user: AnyUser) -> list[Row]:
     """The API's body of each claim of a page of `claim_rows`, in their order."""
     ids = [row["id"] for row in rows]
-    evidence = _evidence_by_claim(ids)
-    flags = _flags_by_claim(ids)
+    zone = timezone.get_current_timezone()
+    evidence = _evidence_by_claim(ids, zone)
+    flags = _flags_by_claim(ids, zone)
     tags = _tags_by_claim(ids)
     moves: dict[tuple[str, bool], list[str]] = {}
     shown = []
@@ -105,7 +106,7 @@ def claims_json(rows: Sequence[Row], *, user: AnyUser) -> list[Row]:
             claim = Claim(status=row["status"], first_published_at=row["first_published_at"])
             moves[kind] = [str(status) for status in rules.moves_for(user, claim)]
         claim_id = row["id"]
-        shown.append(_claim_json(row, evidence[claim_id], flags[claim_id], tags[claim_id], moves[kind]))
+        shown.append(_claim_json(row, evidence[claim_id], flags[claim_id], tags[claim_id], moves[kind], zone))
     return shown
 
 
@@ -118,7 +119,9 @@ def claim_json(claim: QuerySet[Claim], *, user: AnyUser) -> Row:
     return claims_json(rows, user=user)[0]
 
 
-def _claim_json(row: Row, evidence: list[Row], flags: list[Row], tags: list[str], moves: list[str]) -> Row:
+def _claim_json(
+    row: Row, evidence: list[Row], flags: list[Row], tags: list[str], moves: list[str], zone: tzinfo
+) -> Row:
     return {
         "id": row["id"],
         "text": row["text"],
@@ -132,10 +135,10 @@ def _claim_json(row: Row, evidence: list[Row], flags: list[Row], tags: list[str]
         "summary": row["summary"],
         "assignee": row["assignee__username"],
         "created_by": row["created_by__username"],
-        "created_at": _when(row["created_at"]),
-        "updated_at": _when(row["updated_at"]),
-        "first_published_at": _when(row["first_published_at"]),
-        "published_at": _when(row["published_at"]),
+        "created_at": _when(row["created_at"], zone),
+        "updated_at": _when(row["updated_at"], zone),
+        "first_published_at": _when(row["first_published_at"], zone),
+        "published_at": _when(row["published_at"], zone),
         "version": row["version"],
         "flags": flags,
         "evidence": evidence,
@@ -143,7 +146,7 @@ def _claim_json(row: Row, evidence: list[Row], flags: list[Row], tags: list[str]
     }
 
 
-def evidence_json(row: Row) -> Row:
+def evidence_json(row: Row, zone: tzinfo) -> Row:
     return {
         "id": row["id"],
         "claim": row["claim_id"],
@@ -155,7 +158,7 @@ def evidence_json(row: Row) -> Row:
         "quote_page": row["quote_page"],
         "quote_unverified_because": row["quote_unverified_because"],
         "archive_url": row["archive_url"],
-        "archive_captured_at": _when(row["archive_captured_at"]),
+        "archive_captured_at": _when(row["archive_captured_at"], zone),
         "archive_quote_status": row["archive_quote_status"],
         "quote_overridden": row["quote_override_by_id"] is not None,
         "quote_override_reason": row["quote_override_reason"],
@@ -164,26 +167,27 @@ def evidence_json(row: Row) -> Row:
             "url": row["source__url"],
             "state": row["source__state"],
             "http_status": row["source__http_status"],
-            "last_checked_at": _when(row["source__last_checked_at"]),
+            "last_checked_at": _when(row["source__last_checked_at"], zone),
         },
         "added_by": row["added_by__username"],
-        "added_at": _when(row["added_at"]),
+        "added_at": _when(row["added_at"], zone),
     }
 
 
-def _evidence_by_claim(ids: Iterable[int]) -> dict[int, list[Row]]:
+def _evidence_by_claim(ids: Iterable[int], zone: tzinfo) -> dict[int, list[Row]]:
     evidence: dict[int, list[Row]] = defaultdict(list)
     rows = Evidence.objects.filter(claim_id__in=ids).order_by("added_at", "id").values(*EVIDENCE_COLUMNS)
     for row in rows:
-        evidence[row["claim_id"]].append(evidence_json(row))
+        evidence[row["claim_id"]].append(evidence_json(row, zone))
     return evidence
 
 
-def _flags_by_claim(ids: Iterable[int]) -> dict[int, list[Row]]:
+def _flags_by_claim(ids: Iterable[int], zone: tzinfo) -> dict[int, list[Row]]:
     flags: dict[int, list[Row]] = defaultdict(list)
     rows = open_flags().filter(claim_id__in=ids).values_list("claim_id", "kind", "details", "raised_at")
     for claim_id, kind, details, raised_at in rows:
-        flags[claim_id].append({"kind": kind, "reason": flag_reason_text(kind, details), "raised_at": _when(raised_at)})
+        reason = flag_reason_text(kind, details)
+        flags[claim_id].append({"kind": kind, "reason": reason, "raised_at": _when(raised_at, zone)})
     return flags
 
 

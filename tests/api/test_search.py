@@ -79,13 +79,34 @@ def test_search_combines_with_filters_and_explicit_ordering(claims, api, viewer)
 
 
 @pytest.mark.parametrize(
-    ("query", "index"), [("société", "claim_search_vector_idx"), ("DeepSek", "claim_text_trgm_idx")]
+    ("search", "query", "index"),
+    [
+        (selectors.claims_search, "société", "claim_search_vector_idx"),
+        (selectors.claims_spelled_like, "DeepSek", "claim_text_trgm_idx"),
+    ],
 )
-def test_search_uses_the_indexes(query, index, claims):
+def test_search_uses_the_indexes(search, query, index, claims):
     with connection.cursor() as cursor:
         # A handful of rows would be read sequentially; the question is whether the indexes can serve the query.
         cursor.execute("SET LOCAL enable_seqscan = off")
-    assert index in selectors.claims_search(Claim.objects.all(), query).explain()
+    assert index in search(Claim.objects.all(), query).explain()
+
+
+def test_words_that_find_many_claims_list_them_all_newest_first(claims, api, viewer, monkeypatch):
+    matching = set(search(api, viewer, "DeepSeek"))
+    assert len(matching) == 2
+    monkeypatch.setattr(selectors, "SEARCH_RANKED", 1)
+    response = api(viewer).get("/api/v1/claims/", {"q": "DeepSeek", "page_size": 100})
+    ids = [row["id"] for row in response.json()["results"]]
+    assert set(ids) == matching and ids == sorted(ids, reverse=True)
+
+
+def test_a_misspelt_search_shows_the_closest_spellings_first(claims, api, viewer, monkeypatch):
+    also = ClaimFactory(text="Smuggled goods were seized at the border.", claimant="Customs", language="en")
+    assert set(search(api, viewer, "smugled")) == {claims["english"].pk, also.pk}
+    monkeypatch.setattr(selectors, "SEARCH_SPELLINGS", 1)
+    (closest,) = search(api, viewer, "smugled")
+    assert closest in (claims["english"].pk, also.pk)
 
 
 def test_a_typo_is_forgiven_only_when_no_claim_has_the_words(claims, api, viewer):
