@@ -143,6 +143,12 @@ class Claim(models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["language"]),
             models.Index(fields=["-published_at"]),
+            # The public list: the fact-checks readers see (all published once), newest publication first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(published_at__isnull=False),
+                name="claim_public_list_idx",
+            ),
             # The home page's verdicts per month: the fact-checks first published in the last months.
             models.Index(
                 fields=["first_published_at"],

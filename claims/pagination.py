@@ -36,12 +36,25 @@ class EstimatedCountPaginator(Paginator[Any]):
         # the rows it counts.
         capped = rows.order_by().values("pk")[: COUNT_EXACT_UP_TO + 1].count()
         if capped <= COUNT_EXACT_UP_TO:
-            self.count_is_estimate = False
             return capped
-        self.count_is_estimate = True
+        self._estimated = True
         return max(COUNT_EXACT_UP_TO + 1, rows_estimate(rows.order_by()))
 
-    count_is_estimate = False
+    _estimated = False
+
+    @property
+    def count_is_estimate(self) -> bool:
+        return self.count is not None and self._estimated
+
+    def get_page(self, number: Any) -> Page[Any]:
+        """The page, or the first one when `number` is not a page (a reader's edited URL), or the last one when it
+        is past the end and the count is exact (Django's Paginator does the same)."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(1 if self.count_is_estimate else max(1, self.num_pages))
 
     def validate_number(self, number: Any) -> int:
         """A whole number from 1: whether the page has rows is known when it is read (page())."""

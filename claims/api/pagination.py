@@ -20,10 +20,9 @@ class DeskPagination(PageNumberPagination):
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None
         paginator = self.page.paginator
-        count = paginator.count
         return Response(
             {
-                "count": count,
+                "count": paginator.count,
                 "count_is_estimate": getattr(paginator, "count_is_estimate", False),
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),

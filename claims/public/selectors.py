@@ -113,6 +113,9 @@ def factchecks_public() -> QuerySet[Claim]:
         Claim.objects.filter(
             Q(status=ClaimStatus.PUBLISHED) | Q(status__in=rules.BEING_CORRECTED, first_published_at__isnull=False)
         )
+        # Always true of them (published_at is set at each publication, never cleared): it lets PostgreSQL read them
+        # newest first from claim_public_list_idx rather than sort them all for each page.
+        .filter(published_at__isnull=False)
         .select_related("rating")
         .order_by("-published_at", "-id")
     )

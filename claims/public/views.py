@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from claims.claimreview import claimreview_for, factcheck_url
 from claims.models import Claim, Rating, Snapshot
+from claims.pagination import EstimatedCountPaginator
 from claims.public import selectors
 
 FACTCHECKS_PER_PAGE = 20
@@ -47,7 +47,7 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
     claims = selectors.factchecks_filter(
         selectors.factchecks_public(), rating=filters.get("rating", ""), language=filters.get("language", "")
     )
-    page = Paginator(claims, FACTCHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(claims, FACTCHECKS_PER_PAGE).get_page(request.GET.get("page"))
     return _render(
         request,
         "factchecks/list.html",

@@ -404,6 +404,44 @@ def test_the_claim_list_searches_and_filters(client, editor, query, found):
     assert ("DeepSeek a siphonné ChatGPT" in page) is found
 
 
+def test_the_claim_list_searches_as_the_api_does_accents_and_typos_forgiven(client, editor):
+    ClaimFactory(text="La Société Générale a financé DeepSeek.", language="fr")
+    ClaimFactory(text="Nvidia a perdu 600 milliards.", language="fr")
+    login(client, editor)
+    for query in ("societe generale", "DeepSek"):
+        page = client.get(reverse("admin:claims_claim_changelist"), {"q": query}).content.decode()
+        assert "La Société Générale a financé DeepSeek." in page and "Nvidia a perdu" not in page, query
+
+
+def test_the_language_filter_offers_the_languages_of_the_claims(client, editor):
+    ClaimFactory(language="fr")
+    ClaimFactory(language="de")
+    page = login(client, editor).get(reverse("admin:claims_claim_changelist")).content.decode()
+    assert "?language__exact=de" in page and "?language__exact=fr" in page and "?language__exact=en" not in page
+
+
+def test_a_long_claim_list_says_its_count_is_an_estimate_and_every_page_opens(client, editor, monkeypatch):
+    from claims import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_EXACT_UP_TO", 3)
+    monkeypatch.setattr("claims.admin.ClaimAdmin.list_per_page", 2)
+    claims = ClaimFactory.create_batch(5)
+    login(client, editor)
+    first = client.get(reverse("admin:claims_claim_changelist")).content.decode()
+    assert "about " in first and " claims" in first
+    seen = set()
+    for page in (1, 2, 3):
+        html = client.get(reverse("admin:claims_claim_changelist"), {"p": page}).content.decode()
+        seen |= {claim.pk for claim in claims if change_url(claim) in html}
+    assert seen == {claim.pk for claim in claims}
+
+
+def test_a_short_claim_list_is_counted_exactly(client, editor):
+    ClaimFactory.create_batch(3)
+    page = login(client, editor).get(reverse("admin:claims_claim_changelist")).content.decode()
+    assert "3 claims" in page and "about" not in page
+
+
 def test_ratings_are_editable_by_editors_only(client, researcher, editor):
     false = rating("false")
     url = reverse("admin:claims_rating_change", args=[false.pk])

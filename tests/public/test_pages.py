@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.utils import timezone
@@ -364,9 +365,9 @@ def test_the_list_takes_the_same_number_of_queries_however_many_fact_checks(
     # The newest, on the first page, is being corrected: its published version comes from the history.
     claim_transition(claim=newest, to=S.RESEARCHING, by=editor, comment="Correction.")
 
-    # The verdicts for the filter, the count, the page, the published versions, their correction notes and their
-    # latest changes.
-    with django_assert_num_queries(6):
+    # The verdicts for the filter, the count (none when the list fits on its first page), the page, the published
+    # versions, their correction notes and their latest changes.
+    with django_assert_num_queries(5 if count <= 20 else 6):
         response = client.get("/factchecks/?language=fr")
     assert response.status_code == 200
 
@@ -413,3 +414,26 @@ def test_the_pages_use_their_own_stylesheet_and_no_external_resources(publish, c
     assert '<link rel="stylesheet" href="/static/claims/public.css">' in html
     assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(css|js|woff2?)"', html)
     assert client.get("/static/claims/public.css").status_code == 200
+
+
+def test_a_long_list_says_its_count_is_an_estimate_and_every_fact_check_stays_reachable(client, monkeypatch):
+    from claims import pagination
+    from claims.public import views
+
+    monkeypatch.setattr(pagination, "COUNT_EXACT_UP_TO", 2)
+    monkeypatch.setattr(views, "FACTCHECKS_PER_PAGE", 2)
+    published = [published_claim(text=f"Affirmation publiée numéro {n}.", days_ago=n) for n in range(5)]
+    seen, url = [], "/factchecks/"
+    while url:
+        html = client.get(url).content.decode()
+        assert "About " in html and " fact-checks" in html and " of " not in html.split('class="pagination"')[-1]
+        seen += [claim.pk for claim in published if f"/factchecks/{claim.pk}-" in html]
+        url = re.search(r'<a rel="next" href="([^"]+)"', html)
+        url = "/factchecks/" + html_unescape(url.group(1)) if url else None
+    assert seen == [claim.pk for claim in published]
+
+
+def test_a_short_list_is_counted_exactly(client):
+    published_claim(text="Une seule affirmation publiée.")
+    html = client.get("/factchecks/").content.decode()
+    assert "1 fact-check" in html and "About" not in html
