@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0018_evidence_archive_copy'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("claims", "0018_evidence_archive_copy"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(condition=models.Q(('published_at__isnull', False)), fields=['-published_at', '-id'], name='claim_public_list_idx'),
+            model_name="claim",
+            index=models.Index(
+                condition=models.Q(("published_at__isnull", False)),
+                fields=["-published_at", "-id"],
+                name="claim_public_list_idx",
+            ),
         ),
     ]
