@@ -374,6 +374,15 @@ class SearchTiming(NamedTuple):
     p50: float
     p95: float
     matches: int
+    order: str
+
+
+class PageTiming(NamedTuple):
+    """A page people read (the admin's claim list, the public list): not compared with a baseline."""
+
+    what: str
+    url: str
+    timing: Timing
 
 
 def search_params(query: str, page_size: int = PAGE) -> dict[str, str | int]:
@@ -411,9 +420,31 @@ def query_count(client: Client, url: str) -> int:
 
 def explain_search(query: str) -> str:
     from claims.models import Claim
-    from claims.selectors import claims_search
+    from claims.selectors import claims_search, claims_spelled_like
 
-    return claims_search(Claim.objects.all(), query)[:PAGE].explain(analyze=True)
+    claims = claims_search(Claim.objects.all(), query)
+    if "search_place" in claims.query.annotations:  # a typo: the closest spellings were read first, this way
+        claims = claims_spelled_like(Claim.objects.all(), query)
+    return claims[:PAGE].explain(analyze=True)
+
+
+def search_matches(query: str) -> tuple[int, str]:
+    """How many claims the words of `query` find (exactly, for the report) and the order the search shows them in."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    from claims import selectors
+    from claims.models import Claim
+
+    words = Claim.objects.filter(
+        RawSQL(selectors.CLAIM_SEARCH_MATCH, [query, query], output_field=BooleanField())
+    ).count()
+    if words > selectors.SEARCH_RANKED:
+        return words, "newest first"
+    if words:
+        return words, "best first"
+    spelled = min(selectors.SEARCH_SPELLINGS, selectors.claims_spelled_like(Claim.objects.all(), query).count())
+    return spelled, "closest spellings"
 
 
 def endpoints_measure(client: Client, sample: list[int], repeat: int) -> list[Line]:
@@ -444,9 +475,36 @@ def searches_measure(client: Client, repeat: int) -> dict[str, SearchTiming]:
             client.get("/api/v1/claims/", search_params(query))
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
-        matches = client.get("/api/v1/claims/", search_params(query, page_size=1)).json()["count"]
-        per_query[query] = SearchTiming(statistics.median(times), times[int(len(times) * 0.95) - 1], matches)
+        matches, order = search_matches(query)
+        per_query[query] = SearchTiming(statistics.median(times), times[int(len(times) * 0.95) - 1], matches, order)
     return per_query
+
+
+def pages_measure(repeat: int) -> list[PageTiming]:
+    """The admin's claim list (as an editor) and the public list of fact-checks (anonymous), first and later pages,
+    filtered and searched."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    editor = Client()
+    editor.force_login(get_user_model().objects.get(username="bench-editor"))
+    reader = Client()
+    urls = [
+        ("admin: claim list", editor, "/admin/claims/claim/?p={page}"),
+        ("admin: claims in review", editor, "/admin/claims/claim/?status__exact=in_review&p={page}"),
+        ("admin: search", editor, "/admin/claims/claim/?q={query}"),
+        ("public list", reader, "/factchecks/?page={page}"),
+        ("public list, in French", reader, "/factchecks/?language=fr&page={page}"),
+    ]
+    timings = []
+    for what, client, url in urls:
+        log(f"measuring {what}")
+
+        def get(i: int, client: Client = client, url: str = url) -> HttpResponseBase:
+            return client.get(url.format(page=1 + i % 20, query=SEARCHES[i % len(SEARCHES)]))
+
+        timings.append(PageTiming(what, url.format(page="N", query="…"), measure(get, max(20, repeat // 4))))
+    return timings
 
 
 @dataclass
@@ -457,6 +515,7 @@ class Measured:
     counts: dict[int, int]  # queries of a claim list request, by page size
     search_counts: dict[int, int]  # the same with q
     per_query: dict[str, SearchTiming]
+    pages: list[PageTiming]
     plan: str
     typo_plan: str
     pg_version: str
@@ -502,13 +561,14 @@ def measure_all(repeat: int) -> Measured:
         counts = {size: query_count(client, f"/api/v1/claims/?page_size={size}") for size in (5, 50, 100)}
         search_counts = {size: query_count(client, f"/api/v1/claims/?q=DeepSeek&page_size={size}") for size in (5, 100)}
         per_query = searches_measure(client, repeat)
+        pages = pages_measure(repeat)
     load = (load_before, os.getloadavg()[0])
     plan, typo_plan = explain_search("société générale"), explain_search("smugled chips")
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         row = cursor.fetchone()
     pg_version = str(row[0]).split(",")[0] if row else "unknown"
-    return Measured(lines, counts, search_counts, per_query, plan, typo_plan, pg_version, repeat, load)
+    return Measured(lines, counts, search_counts, per_query, pages, plan, typo_plan, pg_version, repeat, load)
 
 
 # --- The report ------------------------------------------------------------------------------------------------
@@ -544,37 +604,59 @@ def _tables(m: Measured) -> list[str]:
             f"{line.baseline.queries} |\n"
             for line in m.lines
         ),
-        "\nSearch p50 / p95 per query (API, page of 50):\n\n| q | matches | p50 ms | p95 ms |\n|---|---|---|---|\n",
-        *(f"| `{query}` | {t.matches:,} | {t.p50:.1f} | {t.p95:.1f} |\n" for query, t in m.per_query.items()),
+        "\nSearch p50 / p95 per query (API, page of 50; matches: the claims its words find, counted exactly for this "
+        "report; the API counts up to 1,000 and estimates beyond):\n\n"
+        "| q | matches | order | p50 ms | p95 ms |\n|---|---|---|---|---|\n",
+        *(
+            f"| `{query}` | {t.matches:,} | {t.order} | {t.p50:.1f} | {t.p95:.1f} |\n"
+            for query, t in m.per_query.items()
+        ),
         f"\nQueries per claim list request: page_size 5: {m.counts[5]}, 50: {m.counts[50]}, 100: {m.counts[100]}; "
         f"with q: page_size 5: {m.search_counts[5]}, 100: {m.search_counts[100]} "
-        "(the same whatever the page size; `tests/api/test_query_counts.py` holds every list endpoint to it).\n\n",
+        "(never more for a larger page; `tests/api/test_query_counts.py` holds every list endpoint to it).\n\n",
+        f"Pages people read, at {CLAIMS:,} claims ({max(20, m.repeat // 4)} requests each, pages 1 to 20 in turn; "
+        "the admin as an editor, the public list anonymous):\n\n"
+        "| page | URL | p50 ms | p95 ms | queries |\n|---|---|---|---|---|\n",
+        *(
+            f"| {page.what} | `{page.url}` | {page.timing.p50:.1f} | {page.timing.p95:.1f} | {page.timing.queries} |\n"
+            for page in m.pages
+        ),
+        "\n",
     ]
 
 
 def _targets(m: Measured) -> list[str]:
-    list_ratio = m.lines[0].api.p50 / m.lines[0].baseline.p50
-    search_p95 = m.lines[1].api.p95
-    same = m.counts[5] == m.counts[50] == m.counts[100] and m.search_counts[5] == m.search_counts[100]
+    listed, searched, detail = m.lines
+    ratio = listed.api.p50 / listed.baseline.p50
+    worst_search = max(m.per_query.items(), key=lambda item: item[1].p95)
+    worst_page = max(m.pages, key=lambda page: page.timing.p95)
+    more = m.counts[100] > m.counts[5] or m.search_counts[100] > m.search_counts[5]
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
     return [
-        "Targets:\n\n",
-        f"- list within 3× of the baseline: {'met' if list_ratio <= 3 else 'MISSED'} ({list_ratio:.2f}× at p50).\n",
-        f"- search p95 under 50 ms at 100k claims: {'met' if search_p95 < 50 else 'MISSED'} ({search_p95:.1f} ms "
-        "over the mix of queries).\n",
-        f"- query count independent of page size: {'met' if same else 'MISSED'}.\n\n",
-        "Where the time goes: the SQL of a search is the smaller part (see the plans); most of each request is "
-        "serializing 50 claims with their evidence, which the list without q pays as well.\n\n",
+        "Targets (issue 14):\n\n",
+        f"- list p95 under 50 ms: {listed.api.p95:.1f} ms: {met(listed.api.p95 < 50)}.\n",
+        f"- list within 1.5× of the baseline at p50: {ratio:.2f}×: {met(ratio <= 1.5)}.\n",
+        f"- search p95 under 50 ms: {searched.api.p95:.1f} ms over the mix: {met(searched.api.p95 < 50)}; the worst "
+        f"query on its own, `{worst_search[0]}`, {worst_search[1].p95:.1f} ms: {met(worst_search[1].p95 < 50)}.\n",
+        f"- detail p95 under 15 ms: {detail.api.p95:.1f} ms: {met(detail.api.p95 < 15)}.\n",
+        f"- admin and public lists p95 under 150 ms: the slowest, {worst_page.what}, {worst_page.timing.p95:.1f} ms: "
+        f"{met(worst_page.timing.p95 < 150)}.\n",
+        f"- a constant number of queries whatever the page size: {met(not more)}.\n\n",
     ]
 
 
 def _plans(m: Measured) -> list[str]:
-    uses_index = "claim_search_vector_idx" in m.plan
+    reads_backwards = "claims_claim_pkey" in m.plan
     uses_trigrams = "claim_text_trgm_idx" in m.typo_plan
     return [
-        f"Full text uses its index ({'yes' if uses_index else 'NO'}): `EXPLAIN ANALYZE` of "
-        "`q=société générale`, page of 50:\n\n```\n" + m.plan + "\n```\n\n",
-        f"A typo (`q=smugled chips`: no claim has these words, so close spellings are searched) uses the trigram "
-        f"indexes ({'yes' if uses_trigrams else 'NO'}):\n\n```\n" + m.typo_plan + "\n```\n",
+        "`EXPLAIN ANALYZE` of `q=société générale`, page of 50: its words find more than 1,000 claims, so the newest "
+        f"come first, read from the claims' primary key backwards ({'yes' if reads_backwards else 'NO'}) with the "
+        "words checked on each, not ranked all:\n\n```\n" + m.plan + "\n```\n\n",
+        "A typo (`q=smugled chips`: no claim has these words, so the 100 closest spellings are read once, then shown "
+        f"as a page) uses the trigram indexes ({'yes' if uses_trigrams else 'NO'}):\n\n```\n" + m.typo_plan + "\n```\n",
     ]
 
 

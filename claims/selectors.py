@@ -244,7 +244,5 @@ def _as_text(value: Any) -> str | None:
 
 def desk_members() -> QuerySet[User]:
     """Who may be given claims to work on (rules.ASSIGNEE_PERMISSION): active accounts whose role edits claims."""
-    # Permissions as Django's own backend grants them (django-axes is a second backend, which grants none).
-    return User.objects.with_perm(
-        rules.ASSIGNEE_PERMISSION, backend="django.contrib.auth.backends.ModelBackend"
-    ).order_by("username")
+    # Permissions as the desk's backend grants them (django-axes is a second backend, which grants none).
+    return User.objects.with_perm(rules.ASSIGNEE_PERMISSION, backend="claims.auth.DeskBackend").order_by("username")

@@ -68,7 +68,8 @@ MIDDLEWARE = [
 # --- Signing in: a lockout after repeated failures (django-axes) -------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with permissions read in one query.
+    "claims.auth.DeskBackend",
 ]
 # After this many wrong passwords for one account from one address, that address may not sign in to it for a while.
 # Per account and address: a stranger cannot lock an editor out from elsewhere.

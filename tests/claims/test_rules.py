@@ -6,7 +6,7 @@ from claims import rules
 from claims.models import Claim, ClaimStatus, Rating
 from claims.services.claims import claim_update
 from claims.services.workflow import claim_transition
-from tests.factories import claim_at
+from tests.factories import UserFactory, claim_at
 
 S = ClaimStatus
 
@@ -64,3 +64,18 @@ def test_the_query_form_tells_when_each_claim_was_last_sent_to_review(editor):
     sent = claim.transitions.filter(to_status=S.IN_REVIEW).latest("at")
     annotated = rules.claims_may_publish(Claim.objects.filter(pk=claim.pk), editor).get()
     assert annotated.sent_to_review_at == sent.at
+
+
+def test_a_persons_permissions_are_their_roles_and_their_own_read_in_one_query(db, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    person = UserFactory(username="one-query", role="researcher")
+    person.user_permissions.add(Permission.objects.get(codename="publish_claim"))
+    fresh = get_user_model().objects.get(pk=person.pk)
+    with django_assert_num_queries(1):
+        granted = fresh.get_all_permissions()
+        assert fresh.has_perm("claims.publish_claim") and fresh.has_perm("claims.change_claim")
+    assert "claims.publish_claim" in granted and "claims.reject_claim" not in granted
+    fresh.is_active = False
+    assert not fresh.has_perm("claims.change_claim")
