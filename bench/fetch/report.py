@@ -177,6 +177,17 @@ def _cost_rows(runs: list[EndToEndRun], lc: LinkCheckerRun | None) -> list[Row]:
             f"LinkChecker {lc.cpu_per_check_ms:.1f} ms" if lc and not lc.error else "",
         ),
         ("PostgreSQL CPU per check (whole server)", [f"{r.per_check_ms(r.cpu.postgres):.1f} ms" for r in runs], ""),
+        *(
+            [
+                (
+                    "worker + PostgreSQL CPU per check / LinkChecker's CPU per URL",
+                    [f"**{_first_check_ms(r) / lc.cpu_per_check_ms:.1f}×**" for r in runs],
+                    "target ≤ 6× (issue 14; 15× before it)",
+                )
+            ]
+            if lc and not lc.error and lc.cpu_per_check_ms
+            else []
+        ),
         (
             "page server / Redis / bench process CPU per check",
             [
@@ -201,6 +212,11 @@ def _cost_rows(runs: list[EndToEndRun], lc: LinkCheckerRun | None) -> list[Row]:
             "in these settings, Redis in production)",
         ),
     ]
+
+
+def _first_check_ms(run: EndToEndRun) -> float:
+    """The CPU a check cost end to end: the worker's and PostgreSQL's."""
+    return run.per_check_ms(run.cpu.worker) + run.per_check_ms(run.cpu.postgres)
 
 
 # --- LinkChecker ---------------------------------------------------------------------------------------------------
@@ -280,6 +296,29 @@ def _breakdown(bd: Breakdown | None) -> list[str]:
         f"| **total in-process** | **{total:.1f}** | **{sum(bd.queries.values()):.0f}** |",
         "| what a new database connection costs (saved by `CONN_MAX_AGE`): client / PostgreSQL CPU, wall | "
         f"{bd.connect_client_ms:.1f} / {bd.connect_postgres_ms:.1f}, {bd.connect_wall_ms:.1f} ms wall | 1 |",
+        "",
+        *_recheck(bd),
+    ]
+
+
+def _recheck(bd: Breakdown) -> list[str]:
+    """A first check against a re-check of the same, unchanged, pages."""
+    first, again = bd.first, bd.recheck
+    if first is None or again is None:
+        return []
+    ratio = again.total_ms / first.total_ms if first.total_ms else 0.0
+    return [
+        f"The same {bd.n} sources checked a second time, their pages unchanged (the same bytes; the bench pages send "
+        "no validators, so no `304`): the whole task per check, this process and PostgreSQL (the whole server, "
+        "timers off):\n",
+        "| | worker CPU ms per check | PostgreSQL CPU ms per check | together | queries per check |",
+        "|---|---|---|---|---|",
+        f"| first check | {first.worker_ms:.1f} | {first.postgres_ms:.1f} | {first.total_ms:.1f} | "
+        f"{first.queries:.1f} |",
+        f"| unchanged re-check | {again.worker_ms:.1f} | {again.postgres_ms:.1f} | {again.total_ms:.1f} | "
+        f"{again.queries:.1f} |",
+        f"| re-check / first check | | | **{ratio:.2f}** (target ≤ 0.20: "
+        f"{'met' if ratio <= 0.2 else '**missed**'}) | |",
         "",
     ]
 
