@@ -17,7 +17,7 @@ from claims.models import Check, CheckOutcome, QuoteUnverifiedBecause, Snapshot,
 from claims.reasons import Reason
 from claims.sources import extract, pagetext
 from claims.sources.fetching import FetchResult, fetch
-from claims.sources.quotes import evidence_unverify, evidence_verify
+from claims.sources.quotes import evidence_unverify, evidence_verify, evidence_verify_pending
 
 # What each outcome means for the source: alive (too large, too complex or unsupported pages are there, only not
 # captured), a failure, or neither (RESTRICTED: 401/402/403; RATE_LIMITED: 429/503 with Retry-After).
@@ -112,11 +112,12 @@ def _record(fetched: Fetched, now: datetime) -> Check | None:
     reading: extract.Reading | None = None
     snapshot: Snapshot | None = None
     captured: list[str] = []
-    if outcome == CheckOutcome.OK:
-        raw_sha256 = pagetext.sha256(result.body)
-        page = extract.Document(content_type=result.content_type, body=result.body, text=result.text)
-        # Its main text only when the page changed: the snapshot of the same bytes has it.
-        reading = extract.read(page, main=raw_sha256 != source.raw_sha256)
+    page = extract.Document(content_type=result.content_type, body=result.body, text=result.text)
+    raw_sha256 = pagetext.sha256(result.body) if outcome == CheckOutcome.OK else ""
+    # The same bytes as the page last captured: nothing to read, extract, fingerprint or store again.
+    unchanged = bool(raw_sha256) and bool(source.text_sha256) and raw_sha256 == source.raw_sha256
+    if outcome == CheckOutcome.OK and not unchanged:
+        reading = extract.read(page)
         if reading.unread_because == QuoteUnverifiedBecause.TOO_COMPLEX:
             outcome = CheckOutcome.TOO_COMPLEX
         else:
@@ -127,11 +128,13 @@ def _record(fetched: Fetched, now: datetime) -> Check | None:
     if snapshot is not None:
         snapshot.save()
     check = _check_row(source, result, outcome, now, snapshot=snapshot)
-    if outcome == CheckOutcome.OK:
+    if unchanged:
+        evidence_verify_pending(source=source, now=now, page=page)
+    elif outcome == CheckOutcome.OK:
         # The page is at hand: no need to read it back from the snapshot.
         evidence_verify(source=source, now=now, latest=snapshot, reading=reading)
     elif outcome == CheckOutcome.NOT_MODIFIED:
-        evidence_verify(source=source, now=now)
+        evidence_verify_pending(source=source, now=now)
     elif outcome == CheckOutcome.TOO_COMPLEX:
         evidence_unverify(source=source, because=QuoteUnverifiedBecause.TOO_COMPLEX, now=now)
     return check

@@ -61,12 +61,13 @@ class ReadText:
         return pdf.page_of(self._starts[at], self.reading.page_starts) if at >= 0 else None
 
 
-def source_evidence(source: Source) -> list[Evidence]:
-    """The evidence citing the source, with what verifying it needs of the snapshot it was first verified against:
-    its fingerprint only."""
-    return list(
-        source.evidence.select_related("cited_snapshot").defer("cited_snapshot__text", "cited_snapshot__raw_body")
+def source_evidence(source: Source, *, pending_for: int | None = None) -> list[Evidence]:
+    """The evidence citing the source (only that not verified against snapshot `pending_for`, if given), with what
+    verifying it needs of the snapshot it was first verified against: its fingerprint only."""
+    evidence = source.evidence.select_related("cited_snapshot").defer(
+        "cited_snapshot__text", "cited_snapshot__raw_body"
     )
+    return list(evidence if pending_for is None else evidence.exclude(snapshot_id=pending_for))
 
 
 def evidence_verify(
@@ -121,6 +122,22 @@ def evidence_verify(
     # Evidence verified for the first time: its page captured by the web archive as the desk cited it.
     recovery.sources_capture_soon(first_verified)
     return len(evidence)
+
+
+def evidence_verify_pending(*, source: Source, now: datetime, page: extract.Document | None = None) -> int:
+    """After a check that found the page as its latest snapshot has it (the same bytes, or a 304): the evidence
+    already verified against that snapshot would come out the same, and is left as it is; only the rest (added, or
+    its quote or page changed since: evidence_update clears its snapshot) is verified, reading `page` (the bytes at
+    hand) or else the snapshot. Returns how many pieces of evidence were verified."""
+    latest_id = source.snapshots.order_by("-fetched_at", "-id").values_list("id", flat=True).first()
+    if latest_id is None:
+        return 0
+    pending = source_evidence(source, pending_for=latest_id)
+    if not pending:
+        return 0
+    latest = Snapshot.objects.get(pk=latest_id)
+    reading = extract.read(page, main=False) if page is not None and any(item.quote for item in pending) else None
+    return evidence_verify(source=source, now=now, latest=latest, reading=reading, evidence=pending)
 
 
 def evidence_unverify(*, source: Source, because: QuoteUnverifiedBecause, now: datetime | None = None) -> int:

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Check, CheckOutcome, Evidence, Snapshot, Source, SourceState, Stance
+from claims.services.evidence import evidence_update
 from claims.sources.check import source_check, source_fetch, source_record
 from claims.sources.dispatch import Lease, sources_dispatch, sources_rest_uncited
 from harness.celery_worker import wait_until
@@ -70,6 +71,46 @@ def test_the_same_text_in_new_markup_makes_no_new_snapshot(http_server):
     check = check_now(source)
     assert check.outcome == "ok" and check.snapshot is None
     assert Snapshot.objects.filter(source=source).count() == 1
+
+
+def test_an_unchanged_page_is_not_read_again_yet_new_and_edited_quotes_on_it_are_verified(http_server):
+    url = http_server.route("/article", headers=HTML, body=article(PARAGRAPHS))
+    first = cite(url, quote="aucune preuve")
+    check_now(first.source)
+    first.refresh_from_db()
+    verified_at = first.quote_checked_at
+
+    # The same bytes again: the evidence verified against this snapshot is left as it was.
+    again = check_now(first.source)
+    first.refresh_from_db()
+    assert again.outcome == "ok" and again.snapshot is None
+    assert (first.quote_status, first.quote_checked_at) == ("found", verified_at)
+    assert Snapshot.objects.filter(source=first.source).count() == 1
+
+    # Evidence added since, and a quote edited since, are verified on the unchanged page.
+    added = cite(url, quote="une phrase qui n'est pas sur la page")
+    edited = cite(url, quote="aucune preuve")
+    check_now(first.source)
+    edited.refresh_from_db()
+    whole_sentence = "Pour l'instant, aucune preuve n'a été présentée."
+    evidence_update(evidence=edited, by=UserFactory(role="editor"), quote=whole_sentence)
+    check_now(first.source)
+    for item in (added, edited, first):
+        item.refresh_from_db()
+    latest = Snapshot.objects.get(source=first.source)
+    assert (added.quote_status, added.snapshot, added.cited_snapshot) == ("missing", latest, latest)
+    assert (edited.quote_status, edited.snapshot) == ("found", latest)
+    assert first.quote_checked_at == verified_at
+
+
+def test_a_304_verifies_the_evidence_added_since_from_the_snapshot(http_server):
+    url = http_server.route("/article", headers=[*HTML, ("ETag", '"v1"')], body=article(PARAGRAPHS))
+    source = cite(url, quote="aucune preuve").source
+    check_now(source)
+    added = cite(url, quote="Pour l'instant, aucune preuve n'a été présentée.")
+    assert check_now(source).outcome == "not_modified"
+    added.refresh_from_db()
+    assert (added.quote_status, added.snapshot) == ("found", Snapshot.objects.get(source=source))
 
 
 def test_a_quote_that_disappears_is_missing_and_comes_back_found(http_server):
