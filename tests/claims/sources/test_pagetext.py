@@ -1,18 +1,29 @@
-"""Page text helpers: the fingerprint's bit counting against a plain count."""
+"""Page text helpers: the fingerprint against a plain SimHash, close texts, quote matching."""
 
+import hashlib
 import random
 
 import pytest
 
-from claims.sources.pagetext import _majority_bits, fingerprint, fingerprint_distance, normalize, quote_found
+from claims.sources.pagetext import fingerprint, fingerprint_distance, normalize, quote_found
 
 
-def test_majority_bits_counts_every_bit_position_like_a_plain_count():
+def plain_simhash(text: str) -> str:
+    """The fingerprint as first written, bit by bit in Python: the snapshots keep its values."""
+    words = normalize(text).split()
+    shingles = {f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)} or {" ".join(words)}
+    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles]
+    bits = sum(1 << bit for bit in range(64) if sum(h >> bit & 1 for h in hashes) * 2 > len(hashes))
+    return f"{bits:016x}"
+
+
+def test_the_fingerprint_is_the_plain_simhash_whatever_the_text():
     rng = random.Random(7)
-    for size in (0, 1, 2, 3, 7, 64, 1000):
-        values = [rng.getrandbits(64) for _ in range(size)]
-        expected = sum(1 << bit for bit in range(64) if sum(v >> bit & 1 for v in values) * 2 > size)
-        assert _majority_bits(values) == expected
+    vocabulary = ["DeepSeek", "a", "coûté", "six", "millions", "de", "dollars", "l’IA", "OpenAI", "«", "»", "é"]
+    texts = ["", "un", "deux mots", "trois mots ici", "Ünïcödé ligatures ﬁ et ½"]
+    texts += [" ".join(rng.choice(vocabulary) for _ in range(size)) for size in (4, 10, 64, 1000, 5000)]
+    for text in texts:
+        assert fingerprint(text) == plain_simhash(text), text[:40]
 
 
 def test_close_texts_have_close_fingerprints_and_unrelated_ones_do_not():
