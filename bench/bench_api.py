@@ -240,52 +240,20 @@ def seed() -> None:
 
 # --- The baseline: the same fields, by hand, with .values() ----------------------------------------------------
 
-CLAIM_FIELDS = [
-    "id",
-    "text",
-    "claimant",
-    "claim_date",
-    "appearance_url",
-    "language",
-    "status",
-    "rating__slug",
-    "summary",
-    "assignee__username",
-    "created_by__username",
-    "created_at",
-    "updated_at",
-    "first_published_at",
-    "published_at",
-    "version",
-]
-EVIDENCE_FIELDS = [
-    "id",
-    "claim_id",
-    "source__url",
-    "stance",
-    "quote",
-    "note",
-    "quote_status",
-    "quote_override_by_id",
-    "quote_override_reason",
-    "source_id",
-    "source__state",
-    "source__http_status",
-    "source__last_checked_at",
-    "added_by__username",
-    "added_at",
-]
+# The API's own columns (claims/api/reads.py, CLAIM_COLUMNS and EVIDENCE_COLUMNS), read by hand: the same rows,
+# without the API's code around them.
 
 
 def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from taggit.models import TaggedItem
 
+    from claims.api.reads import EVIDENCE_COLUMNS
     from claims.models import Evidence, Flag
     from claims.reasons import flag_reason_text
 
     ids = [claim["id"] for claim in claims]
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in Evidence.objects.filter(claim_id__in=ids).order_by("added_at", "id").values(*EVIDENCE_FIELDS):
+    for row in Evidence.objects.filter(claim_id__in=ids).order_by("added_at", "id").values(*EVIDENCE_COLUMNS):
         evidence[row["claim_id"]].append(row)
     flags: dict[int, list[Mapping[str, object]]] = defaultdict(list)
     for row in Flag.objects.filter(claim_id__in=ids, cleared_at__isnull=True).values(
@@ -307,6 +275,7 @@ def _baseline_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def baseline_list(request: HttpRequest) -> JsonResponse:
     from django.http import JsonResponse
 
+    from claims.api.reads import CLAIM_COLUMNS
     from claims.models import Claim
 
     claims = Claim.objects.all()
@@ -316,16 +285,17 @@ def baseline_list(request: HttpRequest) -> JsonResponse:
 
         claims = claims_search(claims, query)
     count = claims.count()
-    page = list(claims.values(*CLAIM_FIELDS)[:PAGE])
+    page = list(claims.values(*CLAIM_COLUMNS)[:PAGE])
     return JsonResponse({"count": count, "results": _baseline_rows(page)})
 
 
 def baseline_detail(request: HttpRequest, claim_id: int) -> JsonResponse:
     from django.http import JsonResponse
 
+    from claims.api.reads import CLAIM_COLUMNS
     from claims.models import Claim
 
-    return JsonResponse(_baseline_rows(list(Claim.objects.filter(pk=claim_id).values(*CLAIM_FIELDS)))[0])
+    return JsonResponse(_baseline_rows(list(Claim.objects.filter(pk=claim_id).values(*CLAIM_COLUMNS)))[0])
 
 
 def _urlpatterns() -> list[object]:
@@ -430,15 +400,10 @@ def explain_search(query: str) -> str:
 
 def search_matches(query: str) -> tuple[int, str]:
     """How many claims the words of `query` find (exactly, for the report) and the order the search shows them in."""
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
     from claims import selectors
     from claims.models import Claim
 
-    words = Claim.objects.filter(
-        RawSQL(selectors.CLAIM_SEARCH_MATCH, [query, query], output_field=BooleanField())
-    ).count()
+    words = selectors.claims_with_words(Claim.objects.all(), query).count()
     if words > selectors.SEARCH_RANKED:
         return words, "newest first"
     if words:

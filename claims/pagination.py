@@ -28,23 +28,23 @@ class EstimatedCountPaginator(Paginator[Any]):
     on it. Orphans are not supported (none of the desk's lists uses them)."""
 
     @cached_property
-    def count(self) -> int:
+    def _counted(self) -> tuple[int, bool]:
+        """The count, and whether it is an estimate."""
         rows = self.object_list
         if not isinstance(rows, QuerySet):
-            return len(rows)
-        # Neither the order nor the columns change a count: without them, PostgreSQL neither ranks, sorts nor joins
-        # the rows it counts.
-        capped = rows.order_by().values("pk")[: COUNT_EXACT_UP_TO + 1].count()
+            return len(rows), False
+        capped = capped_count(rows, COUNT_EXACT_UP_TO)
         if capped <= COUNT_EXACT_UP_TO:
-            return capped
-        self._estimated = True
-        return max(COUNT_EXACT_UP_TO + 1, rows_estimate(rows.order_by()))
+            return capped, False
+        return max(COUNT_EXACT_UP_TO + 1, rows_estimate(rows.order_by())), True
 
-    _estimated = False
+    @property
+    def count(self) -> int:
+        return self._counted[0]
 
     @property
     def count_is_estimate(self) -> bool:
-        return self.count is not None and self._estimated
+        return self._counted[1]
 
     def get_page(self, number: Any) -> Page[Any]:
         """The page, or the first one when `number` is not a page (a reader's edited URL), or the last one when it
@@ -76,9 +76,9 @@ class EstimatedCountPaginator(Paginator[Any]):
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        if number == 1 and len(rows) <= self.per_page and "count" not in self.__dict__:
+        if number == 1 and len(rows) <= self.per_page and "_counted" not in self.__dict__:
             # The whole list fits on its first page: that is its count, with no query to make it.
-            self.__dict__["count"] = len(rows)
+            self.__dict__["_counted"] = (len(rows), False)
         return ReadAheadPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
@@ -94,6 +94,13 @@ class ReadAheadPage(Page[Any]):
 
     def end_index(self) -> int:
         return (self.number - 1) * self.paginator.per_page + len(self)
+
+
+def capped_count(rows: QuerySet[Any, Any], limit: int) -> int:
+    """How many rows there are, counting no further than `limit` + 1: more than `limit` says "more"."""
+    # Neither the order nor the columns change a count: without them, PostgreSQL neither ranks, sorts nor joins the
+    # rows it counts.
+    return rows.order_by().values("pk")[: limit + 1].count()
 
 
 def rows_estimate(rows: QuerySet[Any, Any]) -> int:

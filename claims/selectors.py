@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from claims import rules
 from claims.flags import EVIDENCE_BEHIND
 from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind
+from claims.pagination import capped_count
 
 
 def open_flags() -> QuerySet[Flag]:
@@ -128,8 +129,8 @@ def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
         return claims
     if connection.vendor != "postgresql":
         return claims.filter(Q(text__icontains=query) | Q(claimant__icontains=query))
-    words = claims.filter(RawSQL(CLAIM_SEARCH_MATCH, [query, query], output_field=BooleanField()))
-    found = words.order_by().values("pk")[: SEARCH_RANKED + 1].count()
+    words = claims_with_words(claims, query)
+    found = capped_count(words, SEARCH_RANKED)
     if found > SEARCH_RANKED:
         return words.order_by("-id")
     if found:
@@ -139,6 +140,11 @@ def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     closest = list(claims_spelled_like(claims, query).values_list("id", flat=True)[:SEARCH_SPELLINGS])
     place = RawSQL("array_position(%s::bigint[], claims_claim.id)", [closest], output_field=IntegerField())
     return claims.filter(id__in=closest).alias(search_place=place).order_by("search_place")
+
+
+def claims_with_words(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
+    """Claims with the words of `query` (full text in the claim's language, accents ignored), in no order."""
+    return claims.filter(RawSQL(CLAIM_SEARCH_MATCH, [query, query], output_field=BooleanField()))
 
 
 def claims_spelled_like(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:

@@ -53,3 +53,10 @@ def test_a_page_past_the_last_is_a_clear_404(twelve_claims, api, viewer, monkeyp
 def test_an_empty_list_has_one_empty_page(db, api, viewer):
     body = api(viewer).get("/api/v1/claims/").json()
     assert body == {"count": 0, "count_is_estimate": False, "next": None, "previous": None, "results": []}
+
+
+def test_the_schema_describes_the_count_and_whether_it_is_an_estimate(db, api, viewer):
+    schema = api(viewer).get("/api/schema/", {"format": "json"}).json()
+    page = schema["components"]["schemas"]["PaginatedClaimList"]
+    assert page["properties"]["count_is_estimate"]["type"] == "boolean"
+    assert "count_is_estimate" in page["required"]

@@ -1,5 +1,6 @@
 """The admin as each role sees it: pages, evidence by URL, workflow buttons and their refusals, history."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -428,7 +429,7 @@ def test_a_long_claim_list_says_its_count_is_an_estimate_and_every_page_opens(cl
     claims = ClaimFactory.create_batch(5)
     login(client, editor)
     first = client.get(reverse("admin:claims_claim_changelist")).content.decode()
-    assert "about " in first and " claims" in first
+    assert re.search(r"about \d+ claims", first)
     seen = set()
     for page in (1, 2, 3):
         html = client.get(reverse("admin:claims_claim_changelist"), {"p": page}).content.decode()
@@ -439,7 +440,7 @@ def test_a_long_claim_list_says_its_count_is_an_estimate_and_every_page_opens(cl
 def test_a_short_claim_list_is_counted_exactly(client, editor):
     ClaimFactory.create_batch(3)
     page = login(client, editor).get(reverse("admin:claims_claim_changelist")).content.decode()
-    assert "3 claims" in page and "about" not in page
+    assert "3 claims" in page and not re.search(r"about \d+ claim", page)
 
 
 def test_ratings_are_editable_by_editors_only(client, researcher, editor):

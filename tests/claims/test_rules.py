@@ -79,3 +79,6 @@ def test_a_persons_permissions_are_their_roles_and_their_own_read_in_one_query(d
     assert "claims.publish_claim" in granted and "claims.reject_claim" not in granted
     fresh.is_active = False
     assert not fresh.has_perm("claims.change_claim")
+    # A superuser holds every permission, granted or not.
+    boss = get_user_model().objects.get(pk=UserFactory(username="boss", is_superuser=True).pk)
+    assert len(boss.get_all_permissions()) == Permission.objects.count()

@@ -426,7 +426,8 @@ def test_a_long_list_says_its_count_is_an_estimate_and_every_fact_check_stays_re
     seen, url = [], "/factchecks/"
     while url:
         html = client.get(url).content.decode()
-        assert "About " in html and " fact-checks" in html and " of " not in html.split('class="pagination"')[-1]
+        assert re.search(r"About \d+ fact-checks", html)
+        assert not re.search(r"Page \d+ of", html)
         seen += [claim.pk for claim in published if f"/factchecks/{claim.pk}-" in html]
         url = re.search(r'<a rel="next" href="([^"]+)"', html)
         url = "/factchecks/" + html_unescape(url.group(1)) if url else None
@@ -436,4 +437,4 @@ def test_a_long_list_says_its_count_is_an_estimate_and_every_fact_check_stays_re
 def test_a_short_list_is_counted_exactly(client):
     published_claim(text="Une seule affirmation publiée.")
     html = client.get("/factchecks/").content.decode()
-    assert "1 fact-check" in html and "About" not in html
+    assert "1 fact-check" in html and not re.search(r"About \d+ fact-check", html)
