@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeAlias, TypedDict
 
 from django.conf import settings
+from django.db.models import F, QuerySet, Subquery
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from claims.models import Evidence, QuoteStatus, QuoteUnverifiedBecause, Snapshot, Source
 from claims.sources import extract, pagetext, pdf, recovery
 from claims.sources.fetching import TEXT_TYPES
 
-VERIFIED_FIELDS = [
+# What verifying a quote writes on its evidence (as attributes: the snapshots' ids).
+VERIFIED_FIELDS = (
     "quote_status",
     "quote_page",
     "quote_unverified_because",
-    "snapshot",
+    "snapshot_id",
     "quote_checked_at",
-    "cited_snapshot",
+    "cited_snapshot_id",
     "page_changed",
-]
+)
 
 
 def snapshot_document(snapshot: Snapshot) -> extract.Document:
@@ -61,13 +66,23 @@ class ReadText:
         return pdf.page_of(self._starts[at], self.reading.page_starts) if at >= 0 else None
 
 
-def source_evidence(source: Source, *, pending_for: int | None = None) -> list[Evidence]:
-    """The evidence citing the source (only that not verified against snapshot `pending_for`, if given), with what
-    verifying it needs of the snapshot it was first verified against: its fingerprint only."""
-    evidence = source.evidence.select_related("cited_snapshot").defer(
-        "cited_snapshot__text", "cited_snapshot__raw_body"
+class CitedFingerprint(TypedDict):
+    cited_fingerprint: str | None
+
+
+# Evidence as verifying reads it (source_evidence); a type only (WithAnnotations takes one argument at run time).
+CitedEvidence: TypeAlias = "WithAnnotations[Evidence, CitedFingerprint]"
+
+
+def source_evidence(source: Source) -> QuerySet[CitedEvidence]:
+    """The evidence citing the source, with only what verifying it reads and writes (VERIFIED_FIELDS: a quote's
+    status is written back as it was when there is no quote), and the fingerprint of the snapshot it was first
+    verified against (`cited_fingerprint`)."""
+    return (
+        Evidence.objects.filter(source_id=source.pk)
+        .only("source_id", "quote", *VERIFIED_FIELDS)
+        .annotate(cited_fingerprint=F("cited_snapshot__fingerprint"))
     )
-    return list(evidence if pending_for is None else evidence.exclude(snapshot_id=pending_for))
 
 
 def evidence_verify(
@@ -76,18 +91,18 @@ def evidence_verify(
     now: datetime | None = None,
     latest: Snapshot | None = None,
     reading: extract.Reading | None = None,
-    evidence: Sequence[Evidence] | None = None,
+    evidence: Iterable[CitedEvidence] | None = None,
 ) -> int:
     """Check every quote citing this source against its latest snapshot; note whether the page changed since cited.
 
     `latest` is the snapshot just taken and `reading` the page just read, when the caller has them at hand
-    (`evidence` too); otherwise the source's latest snapshot is read again. Returns how many pieces of evidence were
-    verified.
+    (`evidence` too, from source_evidence()); otherwise the source's latest snapshot is read again. Returns how many
+    pieces of evidence were verified.
     """
     latest = latest or source.snapshots.order_by("-fetched_at", "-id").first()
     if latest is None:
         return 0
-    evidence = source_evidence(source) if evidence is None else evidence
+    evidence = list(source_evidence(source) if evidence is None else evidence)
     if not evidence:
         return 0
     if reading is None and any(item.quote for item in evidence):
@@ -111,33 +126,46 @@ def evidence_verify(
             item.quote_unverified_because = reading.unread_part_because
         elif item.quote:
             item.quote_status, item.quote_unverified_because = QuoteStatus.MISSING, ""
-        item.snapshot = latest
+        item.snapshot_id = latest.pk
         item.quote_checked_at = now
-        item.cited_snapshot = item.cited_snapshot or latest
+        # Evidence verified for the first time is compared with the page as it is now: not changed.
+        item.cited_snapshot_id = item.cited_snapshot_id or latest.pk
+        cited_fingerprint = item.cited_fingerprint or latest.fingerprint
         item.page_changed = (
-            pagetext.fingerprint_distance(item.cited_snapshot.fingerprint, latest.fingerprint)
+            pagetext.fingerprint_distance(cited_fingerprint, latest.fingerprint)
             >= settings.FACTCHECK_MATERIAL_CHANGE_BITS
         )
-    Evidence.objects.bulk_update(evidence, VERIFIED_FIELDS)
+    _verified_save(evidence)
     # Evidence verified for the first time: its page captured by the web archive as the desk cited it.
     recovery.sources_capture_soon(first_verified)
     return len(evidence)
+
+
+def _verified_save(evidence: list[CitedEvidence]) -> None:
+    """What verifying found, one UPDATE for each outcome (usually one for all the evidence citing a page): cheaper
+    than bulk_update's CASE for every field and row."""
+    outcomes: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for item in evidence:
+        outcomes[tuple(getattr(item, name) for name in VERIFIED_FIELDS)].append(item.pk)
+    for values, ids in outcomes.items():
+        Evidence.objects.filter(pk__in=ids).update(**dict(zip(VERIFIED_FIELDS, values, strict=True)))
 
 
 def evidence_verify_pending(*, source: Source, now: datetime, page: extract.Document | None = None) -> int:
     """After a check that found the page as its latest snapshot has it (the same bytes, or a 304): the evidence
     already verified against that snapshot would come out the same, and is left as it is; only the rest (added, or
     its quote or page changed since: evidence_update clears its snapshot) is verified, reading `page` (the bytes at
-    hand) or else the snapshot. Returns how many pieces of evidence were verified."""
-    latest_id = source.snapshots.order_by("-fetched_at", "-id").values_list("id", flat=True).first()
-    if latest_id is None:
-        return 0
-    pending = source_evidence(source, pending_for=latest_id)
+    hand) or else the snapshot. One query when there is nothing to verify. Returns how many pieces of evidence were
+    verified."""
+    latest = source.snapshots.order_by("-fetched_at", "-id")
+    pending = list(source_evidence(source).exclude(snapshot_id=Subquery(latest.values("id")[:1])))
     if not pending:
         return 0
-    latest = Snapshot.objects.get(pk=latest_id)
+    snapshot = latest.first()
+    if snapshot is None:
+        return 0
     reading = extract.read(page, main=False) if page is not None and any(item.quote for item in pending) else None
-    return evidence_verify(source=source, now=now, latest=latest, reading=reading, evidence=pending)
+    return evidence_verify(source=source, now=now, latest=snapshot, reading=reading, evidence=pending)
 
 
 def evidence_unverify(*, source: Source, because: QuoteUnverifiedBecause, now: datetime | None = None) -> int:

@@ -21,6 +21,19 @@ from tests.watch import check_now, cite
 pytestmark = pytest.mark.django_db
 
 
+# The article rewritten but for its first paragraph: a material change.
+REWRITE = [
+    PARAGRAPHS[0],
+    "OpenAI a finalement présenté des éléments techniques à la presse. "
+    "Selon l'entreprise, des milliers de requêtes automatisées auraient interrogé ChatGPT "
+    "depuis des comptes liés à la start-up chinoise. "
+    "Deepseek dément et affirme avoir entraîné son modèle sur des données publiques uniquement. "
+    "Les experts interrogés restent partagés sur la portée de ces éléments et attendent une publication complète.",
+    "Le gouvernement américain envisage de nouvelles restrictions sur les exportations de puces vers la Chine, "
+    "tandis que plusieurs pays européens ont ouvert des enquêtes sur la protection des données personnelles.",
+]
+
+
 def alive_source(http_server) -> Source:
     """A source whose page at /a was checked once and found alive."""
     source = cite(http_server.route("/a", headers=HTML, body=article(PARAGRAPHS))).source
@@ -137,6 +150,33 @@ def test_a_quote_that_disappears_is_missing_and_comes_back_found(http_server):
     assert evidence.quote_status == "found"
 
 
+def test_each_piece_of_evidence_citing_a_page_gets_its_own_outcome(http_server):
+    url = http_server.route("/article", headers=HTML, body=article(PARAGRAPHS))
+    first_cited = cite(url, quote="L'entreprise chinoise est accusée, par les Américains, de piraterie.")
+    check_now(first_cited.source)
+    # Cited once the page was captured: a quote not on the page, one on its next version, no quote at all.
+    missing = cite(url, quote="DeepSeek a reconnu les faits.")
+    on_page = cite(url, quote="Deepseek dément et affirme avoir entraîné son modèle sur des données publiques")
+    no_quote = cite(url)
+    http_server.route("/article", headers=HTML, body=article(REWRITE))
+
+    check_now(first_cited.source)
+
+    first, latest = Snapshot.objects.filter(source=first_cited.source).order_by("fetched_at", "id")
+    rows = Evidence.objects.in_bulk([e.pk for e in (first_cited, missing, on_page, no_quote)])
+    seen = [
+        (rows[e.pk].quote_status, rows[e.pk].snapshot_id, rows[e.pk].cited_snapshot_id, rows[e.pk].page_changed)
+        for e in (first_cited, missing, on_page, no_quote)
+    ]
+    # Each is compared with the page as it was first verified: only the first one saw the page rewritten.
+    assert seen == [
+        ("found", latest.pk, first.pk, True),
+        ("missing", latest.pk, latest.pk, False),
+        ("found", latest.pk, latest.pk, False),
+        ("unverified", latest.pk, latest.pk, False),
+    ]
+
+
 @pytest.mark.parametrize(
     ("on_the_page", "typed"),
     [
@@ -201,17 +241,7 @@ def test_a_timestamp_change_is_not_material_but_a_rewrite_is(http_server):
     assert Snapshot.objects.filter(source=evidence.source).count() == 2
     assert evidence.page_changed is False
 
-    rewrite = [
-        PARAGRAPHS[0],
-        "OpenAI a finalement présenté des éléments techniques à la presse. "
-        "Selon l'entreprise, des milliers de requêtes automatisées auraient interrogé ChatGPT "
-        "depuis des comptes liés à la start-up chinoise. "
-        "Deepseek dément et affirme avoir entraîné son modèle sur des données publiques uniquement. "
-        "Les experts interrogés restent partagés sur la portée de ces éléments et attendent une publication complète.",
-        "Le gouvernement américain envisage de nouvelles restrictions sur les exportations de puces vers la Chine, "
-        "tandis que plusieurs pays européens ont ouvert des enquêtes sur la protection des données personnelles.",
-    ]
-    http_server.route("/article", headers=HTML, body=article(rewrite))
+    http_server.route("/article", headers=HTML, body=article(REWRITE))
     check_now(evidence.source)
     evidence.refresh_from_db()
     assert evidence.page_changed is True
