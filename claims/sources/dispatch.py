@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, OuterRef, UUIDField, Value, When
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from claims.models import Evidence, Source
@@ -72,21 +72,9 @@ def sources_dispatch(
                     break
         if not chosen:
             return []
-        tokens = {source_id: uuid.uuid4() for source_id in chosen}
-        # Compare-and-set: on SQLite, which has no row locks, a row claimed meanwhile is left alone; only when some
-        # row was are the tokens read back, to see which rows are ours.
-        claimed = Source.objects.filter(pk__in=chosen, next_check_at__lte=now).update(
-            lease_token=Case(
-                *(When(pk=pk, then=Value(token)) for pk, token in tokens.items()), output_field=UUIDField()
-            ),
-            # The lease's end, when a lost check is due again: never sooner than a source may be fetched again.
-            next_check_at=now + max(settings.FACTCHECK_CHECK_LEASE, settings.FACTCHECK_MIN_RECHECK),
-            fetching=True,
-        )
-        if claimed < len(chosen):
-            taken = Source.objects.filter(pk__in=chosen).values_list("id", "lease_token")
-            tokens = {source_id: token for source_id, token in taken if token == tokens[source_id]}
-        leases = [Lease(source_id, token) for source_id, token in tokens.items()]
+        # A compare-and-set for each: on SQLite, which has no row locks, a row claimed meanwhile is left alone.
+        lease_end = now + max(settings.FACTCHECK_CHECK_LEASE, settings.FACTCHECK_MIN_RECHECK)
+        leases = [lease for source_id in chosen if (lease := _claim(source_id, now=now, lease_end=lease_end))]
 
         def enqueue_all() -> None:
             for lease in leases:
@@ -94,6 +82,16 @@ def sources_dispatch(
 
         transaction.on_commit(enqueue_all)
     return leases
+
+
+def _claim(source_id: int, *, now: datetime, lease_end: datetime) -> Lease | None:
+    """A lease on a due source, unless it was claimed meanwhile. The lease's end is when a lost check is due
+    again: never sooner than a source may be fetched again."""
+    token = uuid.uuid4()
+    claimed = Source.objects.filter(pk=source_id, next_check_at__lte=now).update(
+        lease_token=token, next_check_at=lease_end, fetching=True
+    )
+    return Lease(source_id, token) if claimed else None
 
 
 def sources_rest_uncited(*, now: datetime | None = None) -> int:
