@@ -121,8 +121,10 @@ def _worker_start(redis_url: str, *, per_host: int, global_limit: int) -> Worker
         ready_timeout=120,
         FACTCHECK_PER_HOST_CONCURRENCY=str(per_host),
         FACTCHECK_GLOBAL_CONCURRENCY=str(global_limit),
-        # As in production: a worker process keeps its database connection from one check to the next.
+        # As in production: a worker process keeps its database connection from one check to the next, and the
+        # cache is Redis, shared by the worker's processes (it spaces the flags sweeps after checks for all of them).
         DJANGO_CONN_MAX_AGE="60",
+        DJANGO_CACHE_URL=redis_url.rsplit("/", 1)[0] + "/1",
         DJANGO_LOG_LEVEL="WARNING",
     )
 

@@ -92,10 +92,10 @@ def _pages_and_clock(ctx: Context) -> list[str]:
         "clients and a new connection per request (the most the end-to-end runs ask is "
         f"{most_asked:.0f}/s).",
         "- Settings: `factcheck.settings.test` (`FACTCHECK_FETCH_ALLOW_NETWORKS=127.0.0.0/8`; the worker with "
-        "`DJANGO_CONN_MAX_AGE=60` as in production), database `factcheck_bench_fetch`, a throwaway `redis-server` "
-        "on 127.0.0.1; worker `python -m celery -A factcheck worker --loglevel=INFO` (prefork, "
-        "`CELERY_WORKER_CONCURRENCY` left to its default, the global limit and half as many again). Each source "
-        "has one claim and one quoted `supports` evidence; sources are due in a shuffled order.",
+        "`DJANGO_CONN_MAX_AGE=60` and its cache on Redis, as in production), database `factcheck_bench_fetch`, a "
+        "throwaway `redis-server` on 127.0.0.1; worker `python -m celery -A factcheck worker --loglevel=INFO` "
+        "(prefork, `CELERY_WORKER_CONCURRENCY` left to its default, the global limit and half as many again). Each "
+        "source has one claim and one quoted `supports` evidence; sources are due in a shuffled order.",
         "- Clock: from the first `sources_dispatch()` (called in the bench process, which also plays beat "
         f"every {BEAT_EVERY:g} s) until every source has a `Check` row. Ideal = effective concurrency / latency, "
         "effective concurrency = min(global, hosts × per host).\n",
@@ -208,8 +208,8 @@ def _cost_rows(runs: list[EndToEndRun], lc: LinkCheckerRun | None) -> list[Row]:
         (
             "flags sweeps after checks (checks per sweep)",
             [f"{r.sweeps} ({r.checked / r.sweeps:.0f})" if r.sweeps else "0" for r in runs],
-            "one per `FACTCHECK_SWEEP_DELAY_SECONDS` per worker process (the cache that spaces them is per process "
-            "in these settings, Redis in production)",
+            "one per `FACTCHECK_SWEEP_DELAY_SECONDS` (the worker's cache, which spaces them, on Redis as in "
+            "production)",
         ),
     ]
 
