@@ -158,12 +158,16 @@ def evidence_verify_pending(*, source: Source, now: datetime, page: extract.Docu
     hand) or else the snapshot. One query when there is nothing to verify. Returns how many pieces of evidence were
     verified."""
     latest = source.snapshots.order_by("-fetched_at", "-id")
-    pending = list(source_evidence(source).exclude(snapshot_id=Subquery(latest.values("id")[:1])))
-    if not pending:
-        return 0
-    snapshot = latest.first()
+    # Most often none: asked with the lightest query, and only then read as verifying needs it.
+    pending_ids = list(
+        Evidence.objects.filter(source_id=source.pk)
+        .exclude(snapshot_id=Subquery(latest.values("id")[:1]))
+        .values_list("id", flat=True)
+    )
+    snapshot = latest.first() if pending_ids else None
     if snapshot is None:
         return 0
+    pending = list(source_evidence(source).filter(pk__in=pending_ids))
     reading = extract.read(page, main=False) if page is not None and any(item.quote for item in pending) else None
     return evidence_verify(source=source, now=now, latest=snapshot, reading=reading, evidence=pending)
 
