@@ -10,6 +10,7 @@ import psutil
 
 from bench.common import ROOT
 from bench.fetch import breakdown as steps
+from bench.fetch import profile
 from bench.fetch.breakdown import Breakdown
 from bench.fetch.endtoend import BEAT_EVERY, EndToEndRun
 from bench.fetch.linkchecker import LinkCheckerRun
@@ -298,6 +299,7 @@ def _breakdown(bd: Breakdown | None) -> list[str]:
         f"{bd.connect_client_ms:.1f} / {bd.connect_postgres_ms:.1f}, {bd.connect_wall_ms:.1f} ms wall | 1 |",
         "",
         *_recheck(bd),
+        *_profile(bd),
     ]
 
 
@@ -321,6 +323,30 @@ def _recheck(bd: Breakdown) -> list[str]:
         f"{'met' if ratio <= 0.2 else '**missed**'}) | |",
         "",
     ]
+
+
+def _profile(bd: Breakdown) -> list[str]:
+    """Each library's share of the worker's CPU in a first check and an unchanged re-check."""
+    first, again = bd.first_profile, bd.recheck_profile
+    if first is None or again is None or bd.first is None or bd.recheck is None:
+        return []
+    lines = [
+        f"Where this process's CPU goes, by library: the same two passes over {bd.n} other sources under cProfile "
+        "(timed in CPU; `bench/fetch/profile.py`), each function's own time given to its library, the standard "
+        "library's and the built-ins' (`copy`, regular expressions, hashing, sockets) to the library that called "
+        "them. cProfile adds a cost to every Python call, "
+        "so code made of many small calls (the ORM) weighs more in its shares than code in C (lxml): the ms are "
+        "the shares applied to the passes above, timed without it.\n",
+        "| library | first check: share | ms per check | unchanged re-check: share | ms per check |",
+        "|---|---|---|---|---|",
+    ]
+    for label in profile.ORDER:
+        a, b = first.shares.get(label, 0.0), again.shares.get(label, 0.0)
+        if a >= 0.005 or b >= 0.005:
+            lines.append(
+                f"| {label} | {a:.0%} | {a * bd.first.worker_ms:.1f} | {b:.0%} | {b * bd.recheck.worker_ms:.1f} |"
+            )
+    return [*lines, ""]
 
 
 # --- The flags sweep -----------------------------------------------------------------------------------------------
