@@ -145,3 +145,17 @@ def test_the_worker_and_an_editor_write_to_sqlite_at_once_and_nothing_is_lost(
     assert len(report["sources"]) == PAGES + len(edited["cited"])
     assert len(report["quote_missing"]) == PAGES // 2
     assert report["flags"] == sorted([pk, "quote_missing"] for pk in report["quote_missing"])
+
+
+def test_the_zero_setup_run_starts_without_redis(tmp_path: Path) -> None:
+    # `make run` on a machine without Redis: the worker's broker is kombu's filesystem transport.
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "CELERY_", "REDIS_"))},
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    for command in (["migrate", "--no-input", "-v", "0"], ["check"]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-2000:]

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, CELERY_BROKER_TRANSPORT_OPTIONS, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-not-secret")
@@ -32,6 +32,8 @@ if "REDIS_URL" not in os.environ:
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Not read by this transport, but the tasks' retry delays are bounded by it (claims/sources/tasks.py).
+        "visibility_timeout": CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"],
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
