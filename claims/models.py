@@ -166,6 +166,25 @@ class Claim(models.Model):
         return slugify(self.text[:80]) or "claim"
 
 
+class SearchWord(models.Model):
+    """A word the claims use, as search compares spellings: the typo path of claims_search looks up the words spelled
+    closest to a search's words here (a few thousand short words, not every claim's text), then searches for those.
+
+    Written by PostgreSQL, not by Django: a trigger adds the new words of every claim written (migration
+    0020_search_words). Words of claims edited or deleted since stay: a spelling they suggest finds no claim. A word
+    may be there twice when two claims brought it at the same moment (no unique index: writing a claim never waits
+    for another's transaction).
+    """
+
+    word = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["word"], name="search_word_idx")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class Transition(models.Model):
     """One move of a claim through the workflow, with who made it and the comment they gave. Never edited."""
 
