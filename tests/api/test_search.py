@@ -118,7 +118,13 @@ def test_the_words_of_claims_written_since_are_spelled_from_at_once(claims, api,
     # An edit brings its words too, whoever makes it (services, admin, imports: PostgreSQL keeps the words).
     Claim.objects.filter(pk=claims["nvidia"].pk).update(claimant="Bloomberg Intelligence")
     assert search(api, viewer, "Blomberg") == [claims["nvidia"].pk]
-    assert selectors.search_spellings("Blomberg") == {"blomberg": ["bloomberg"]}
+    assert selectors.search_spellings("Blomberg intelligense") == {
+        "blomberg": ["bloomberg"],
+        "intelligense": ["intelligence"],
+    }
+    # A word the claims use as typed stands for itself alone, not with its look-alikes.
+    ClaimFactory(text="Les chipsets et les chip ne sont pas des chips.", claimant="Un ingénieur", language="fr")
+    assert selectors.search_spellings("chips smugled") == {"chips": ["chips"], "smugled": ["smuggled"]}
 
 
 def test_a_typo_is_forgiven_only_when_no_claim_has_the_words(claims, api, viewer):
