@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.sql import Query
+from django.db.models.sql.datastructures import BaseTable, Join
+from django.db.models.sql.where import WhereNode
 
 # Up to this many rows, a list's count is exact.
 COUNT_EXACT_UP_TO = 1000
@@ -96,11 +100,58 @@ class ReadAheadPage(Page[Any]):
         return (self.number - 1) * self.paginator.per_page + len(self)
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """A capped count, kept on the query it counted (Query.clone copies it to the querysets made from it)."""
+
+    limit: int
+    count: int
+    where: WhereNode
+    tables: frozenset[str]
+
+
+# The attribute of a Query that holds its _Counted.
+_COUNTED = "capped_count"
+
+
 def capped_count(rows: QuerySet[Any, Any], limit: int) -> int:
-    """How many rows there are, counting no further than `limit` + 1: more than `limit` says "more"."""
-    # Neither the order nor the columns change a count: without them, PostgreSQL neither ranks, sorts nor joins the
-    # rows it counts.
-    return rows.order_by().values("pk")[: limit + 1].count()
+    """How many rows there are, counting no further than `limit` + 1: more than `limit` says "more".
+
+    A count is remembered by the query it counted and by the querysets made from it that hold the same rows: the
+    search counts its matches to choose their order, and the page of them counts the same rows again (5 ms of a
+    40 ms search). The same rows: the same filters, no slice, no DISTINCT, no set operation or grouping, and no join
+    but to one row (a foreign key, followed to show a column); anything else is counted anew.
+    """
+    query = rows.query
+    counted: _Counted | None = getattr(query, _COUNTED, None)
+    if counted is not None and counted.limit == limit and _same_rows(query, counted):
+        return counted.count
+    # Neither the order nor the columns change a count: without them, PostgreSQL neither ranks nor sorts the rows
+    # it counts.
+    count = rows.order_by().values("pk")[: limit + 1].count()
+    if _plain(query):
+        setattr(query, _COUNTED, _Counted(limit, count, query.where, frozenset(query.alias_map)))
+    return count
+
+
+def _plain(query: Query) -> bool:
+    return not (query.is_sliced or query.distinct or query.combinator or query.group_by is not None)
+
+
+def _same_rows(query: Query, counted: _Counted) -> bool:
+    """Does `query` hold the rows `counted` counted (see capped_count)?"""
+    if not _plain(query) or query.where != counted.where:
+        return False
+    # The query's own table (a query just made names it once compiled), and joins to one row.
+    added = (query.alias_map[alias] for alias in query.alias_map.keys() - counted.tables)
+    return all(
+        isinstance(table, BaseTable) or (isinstance(table, Join) and _to_one(table.join_field)) for table in added
+    )
+
+
+def _to_one(field: Any) -> bool:
+    """A join along a foreign key or a one-to-one relation: one row at most for each row joined from."""
+    return bool(getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False))
 
 
 def rows_estimate(rows: QuerySet[Any, Any]) -> int:

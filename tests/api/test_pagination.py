@@ -4,9 +4,12 @@ following `next` still reads every row once."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims import pagination
-from tests.factories import ClaimFactory
+from claims.models import Claim
+from tests.factories import ClaimFactory, EvidenceFactory
 
 
 @pytest.fixture
@@ -60,3 +63,32 @@ def test_the_schema_describes_the_count_and_whether_it_is_an_estimate(db, api, v
     page = schema["components"]["schemas"]["PaginatedClaimList"]
     assert page["properties"]["count_is_estimate"]["type"] == "boolean"
     assert "count_is_estimate" in page["required"]
+
+
+def test_a_search_counts_its_matches_once(db, api, viewer):
+    ClaimFactory.create_batch(7, text="DeepSeek a copié ChatGPT.", language="fr")
+    client = api(viewer)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/claims/", {"q": "DeepSeek", "page_size": 5}).json()
+    # The search counts its matches to choose their order; the page's count is that one.
+    assert (body["count"], body["count_is_estimate"], len(body["results"])) == (7, False, 5)
+    assert sum("COUNT(" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_a_count_serves_the_querysets_that_hold_the_same_rows_and_no_other(db, django_assert_num_queries):
+    evidence = EvidenceFactory.create_batch(3, claim=ClaimFactory(language="en"))
+    ClaimFactory.create_batch(4, language="fr")
+    claims = Claim.objects.all()
+    assert pagination.capped_count(claims, 100) == 5
+    with django_assert_num_queries(0):
+        # Ordered, with columns of the claims and of the rows their foreign keys point to: the same 5 rows.
+        assert (
+            pagination.capped_count(claims.order_by("-id").values("id", "rating__slug", "assignee__username"), 100) == 5
+        )
+    with django_assert_num_queries(1):
+        assert pagination.capped_count(claims.filter(language="fr"), 100) == 4
+    with django_assert_num_queries(1):
+        # One row for each piece of evidence: counted anew.
+        assert pagination.capped_count(claims.values("id", "evidence__id"), 100) == 4 + len(evidence)
+    with django_assert_num_queries(1):
+        assert pagination.capped_count(claims, 2) == 3
