@@ -385,21 +385,35 @@ def search_params(query: str, page_size: int = PAGE) -> dict[str, str | int]:
 
 def measure(get: Callable[[int], HttpResponseBase], repeat: int) -> Timing:
     """p50 and p95 in ms over `repeat` requests (after a warm-up), and the queries of the last one."""
+    (timing,) = measure_together([get], repeat)
+    return timing
+
+
+def measure_together(gets: list[Callable[[int], HttpResponseBase]], repeat: int) -> list[Timing]:
+    """Each of `gets` `repeat` times, in turns (one of each, then again, starting each turn with the next): a slow
+    moment of the shared machine falls on all of them alike, so that they compare. p50, p95 and the queries of the
+    last request of each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for i in range(max(5, repeat // 10)):
-        get(i)
-    times = []
+    for get in gets:
+        for i in range(max(5, repeat // 10)):
+            get(i)
+    times: list[list[float]] = [[] for _ in gets]
     for i in range(repeat):
-        started = time.perf_counter()
-        response = get(i)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (response.status_code, getattr(response, "content", b"")[:300])
-    with CaptureQueriesContext(connection) as queries:
-        get(0)
-    times.sort()
-    return Timing(statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries))
+        for turn in range(len(gets)):
+            which = (i + turn) % len(gets)
+            started = time.perf_counter()
+            response = gets[which](i)
+            times[which].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (response.status_code, getattr(response, "content", b"")[:300])
+    timings = []
+    for get, measured in zip(gets, times, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            get(0)
+        measured.sort()
+        timings.append(Timing(statistics.median(measured), measured[int(len(measured) * 0.95) - 1], len(queries)))
+    return timings
 
 
 def query_count(client: Client, url: str) -> int:
@@ -448,16 +462,28 @@ def search_matches(query: str) -> tuple[int, str]:
 
 
 def endpoints_measure(client: Client, sample: list[int], repeat: int) -> list[Line]:
-    """The claim list, search and the claim detail, each through the API and through the baseline."""
+    """The claim list, search and the claim detail, each through the API and through the baseline, in turns."""
     log("measuring the claim list")
-    api_list = measure(lambda i: client.get(f"/api/v1/claims/?page_size={PAGE}&page={1 + i % 20}"), repeat)
-    base_list = measure(lambda i: client.get("/baseline/claims/"), repeat)
+    api_list, base_list = measure_together(
+        [
+            lambda i: client.get(f"/api/v1/claims/?page_size={PAGE}&page={1 + i % 20}"),
+            lambda i: client.get("/baseline/claims/"),
+        ],
+        repeat,
+    )
     log("measuring search")
-    api_search = measure(lambda i: client.get("/api/v1/claims/", search_params(SEARCHES[i % len(SEARCHES)])), repeat)
-    base_search = measure(lambda i: client.get("/baseline/claims/", {"q": SEARCHES[i % len(SEARCHES)]}), repeat)
+    api_search, base_search = measure_together(
+        [
+            lambda i: client.get("/api/v1/claims/", search_params(SEARCHES[i % len(SEARCHES)])),
+            lambda i: client.get("/baseline/claims/", {"q": SEARCHES[i % len(SEARCHES)]}),
+        ],
+        repeat,
+    )
     log("measuring the claim detail")
-    api_detail = measure(lambda i: client.get(f"/api/v1/claims/{sample[i]}/"), repeat)
-    base_detail = measure(lambda i: client.get(f"/baseline/claims/{sample[i]}/"), repeat)
+    api_detail, base_detail = measure_together(
+        [lambda i: client.get(f"/api/v1/claims/{sample[i]}/"), lambda i: client.get(f"/baseline/claims/{sample[i]}/")],
+        repeat,
+    )
     return [
         Line("claim list, page of 50", f"GET /api/v1/claims/?page_size={PAGE}", api_list, base_list),
         Line("search q, page of 50", "GET /api/v1/claims/?q=…", api_search, base_search),
@@ -466,18 +492,17 @@ def endpoints_measure(client: Client, sample: list[int], repeat: int) -> list[Li
 
 
 def searches_measure(client: Client, repeat: int) -> dict[str, SearchTiming]:
-    """Each query of the search mix on its own: p50, p95 and how many claims it matches."""
-    per_query = {}
-    for query in SEARCHES:
-        times = []
-        for _ in range(max(10, repeat // 10)):
-            started = time.perf_counter()
-            client.get("/api/v1/claims/", search_params(query))
-            times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        matches, order = search_matches(query)
-        per_query[query] = SearchTiming(statistics.median(times), times[int(len(times) * 0.95) - 1], matches, order)
-    return per_query
+    """Each query of the search mix on its own, the queries in turns: p50, p95 and how many claims it matches."""
+    log("measuring each query of the search mix")
+
+    def searching(query: str) -> Callable[[int], HttpResponseBase]:
+        return lambda i: client.get("/api/v1/claims/", search_params(query))
+
+    timings = measure_together([searching(query) for query in SEARCHES], max(20, repeat // 2))
+    return {
+        query: SearchTiming(timing.p50, timing.p95, *search_matches(query))
+        for query, timing in zip(SEARCHES, timings, strict=True)
+    }
 
 
 def pages_measure(repeat: int) -> list[PageTiming]:
@@ -587,8 +612,10 @@ def _setting(m: Measured) -> list[str]:
         f"{CLAIMS:,} claims, {CLAIMS * EVIDENCE_PER_CLAIM:,} evidence rows over {SOURCES:,} sources, "
         f"5% of claims with an open flag, a third tagged; the typos' vocabulary grown to {VOCABULARY:,} words with "
         "made-up ones, as a desk's claims would use (the bench's are built from a few phrases). In process "
-        "through the whole stack (middleware, token "
-        f"auth, DRF) with Django's test client; {m.repeat} requests per line after a warm-up; the machine was shared "
+        "through the whole stack (middleware, token auth, DRF) with Django's test client; "
+        f"{m.repeat} requests per line after a warm-up, the API's and the baseline's in turns (one of each, and "
+        f"again), and {max(20, m.repeat // 2)} for each query of the search mix, the queries in turns, so that a slow "
+        "moment falls on all alike; the machine was shared "
         f"with other work (other engineers' test runs; load average {m.load[0]:.1f} when measuring began, "
         f"{m.load[1]:.1f} when it ended, on 2 cores) and the figures include that contention.\n\n",
         "The baseline is a hand-written view in `bench/bench_api.py` returning the same fields (claims, their "
