@@ -416,6 +416,7 @@ def _verdicts(ctx: Context) -> list[str]:
     lines = ["### Verdicts\n"]
     if ctx.base:
         lines += _throughput_verdicts(ctx.base, ctx.linkchecker)
+        lines += _cpu_verdicts(ctx.base, ctx.linkchecker, ctx.breakdown)
     if len(ctx.sweeps) >= 2:
         lines += [_sweep_queries_verdict(ctx.sweeps), _sweep_time_verdict(ctx.sweeps, ctx.sweep_timeout)]
     return lines
@@ -434,6 +435,30 @@ def _throughput_verdicts(base: EndToEndRun, lc: LinkCheckerRun | None) -> list[s
         )
     else:
         lines.append(f"- Faster than LinkChecker: not measured ({lc.error if lc else 'skipped'}).")
+    return lines
+
+
+def _cpu_verdicts(base: EndToEndRun, lc: LinkCheckerRun | None, bd: Breakdown | None) -> list[str]:
+    """Issue 14's: the CPU of a first check against LinkChecker's per URL, of an unchanged re-check against a first
+    check, and the throughput at the default limits against the bound of the ideal."""
+    share = base.rate / base.ideal
+    lines = [
+        f"- At least 90% of the ideal at the default limits (issue 14): {verdict(share >= 0.9)} ({base.rate:.1f} "
+        f"checks/s = {share:.0%} of {base.ideal:.0f}/s, the machine {base.machine_busy:.0%} busy)."
+    ]
+    if lc and not lc.error and lc.cpu_per_check_ms:
+        ratio = _first_check_ms(base) / lc.cpu_per_check_ms
+        lines.append(
+            f"- A first check's CPU (worker + PostgreSQL) at most 6× LinkChecker's per URL (issue 14): "
+            f"{verdict(ratio <= 6)} ({_first_check_ms(base):.1f} ms against {lc.cpu_per_check_ms:.1f} ms: "
+            f"{ratio:.1f}×)."
+        )
+    if bd and bd.first and bd.recheck and bd.first.total_ms:
+        ratio = bd.recheck.total_ms / bd.first.total_ms
+        lines.append(
+            f"- An unchanged re-check at most a fifth of a first check's CPU (issue 14): {verdict(ratio <= 0.2)} "
+            f"({bd.recheck.total_ms:.1f} ms against {bd.first.total_ms:.1f} ms: {ratio:.2f})."
+        )
     return lines
 
 
