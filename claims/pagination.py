@@ -12,14 +12,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql import Query
 from django.db.models.sql.datastructures import BaseTable, Join
 from django.db.models.sql.where import WhereNode
+
+Counted = TypeVar("Counted", bound=Model)
 
 # Up to this many rows, a list's count is exact.
 COUNT_EXACT_UP_TO = 1000
@@ -117,21 +119,30 @@ _COUNTED = "capped_count"
 def capped_count(rows: QuerySet[Any, Any], limit: int) -> int:
     """How many rows there are, counting no further than `limit` + 1: more than `limit` says "more".
 
-    A count is remembered by the query it counted and by the querysets made from it that hold the same rows: the
-    search counts its matches to choose their order, and the page of them counts the same rows again (5 ms of a
-    40 ms search). The same rows: the same filters, no slice, no DISTINCT, no set operation or grouping, and no join
-    but to one row (a foreign key, followed to show a column); anything else is counted anew.
+    Not counted again when `rows` were made from a queryset of counted_rows() and hold the same rows (see there).
     """
-    query = rows.query
-    counted: _Counted | None = getattr(query, _COUNTED, None)
-    if counted is not None and counted.limit == limit and _same_rows(query, counted):
+    counted: _Counted | None = getattr(rows.query, _COUNTED, None)
+    if counted is not None and counted.limit == limit and _same_rows(rows.query, counted):
         return counted.count
     # Neither the order nor the columns change a count: without them, PostgreSQL neither ranks nor sorts the rows
     # it counts.
-    count = rows.order_by().values("pk")[: limit + 1].count()
-    if _plain(query):
-        setattr(query, _COUNTED, _Counted(limit, count, query.where, frozenset(query.alias_map)))
-    return count
+    return rows.order_by().values("pk")[: limit + 1].count()
+
+
+def counted_rows(rows: QuerySet[Counted], limit: int) -> tuple[QuerySet[Counted], int]:
+    """The capped count of `rows`, and a copy of them that keeps it for capped_count() of the querysets made from it
+    that hold the same rows: the search counts its matches to choose their order, and the page of them would count
+    the same rows again (5 ms of a 40 ms search).
+
+    The same rows: the same filters, no slice, no DISTINCT, no set operation or grouping, and no join but to one
+    row (a foreign key, followed to show a column); anything else is counted anew. The count lives as long as the
+    copy and what is made from it, within the request that made it: `rows` itself is left as it was.
+    """
+    count = capped_count(rows, limit)
+    kept = rows.all()
+    if _plain(kept.query):
+        setattr(kept.query, _COUNTED, _Counted(limit, count, kept.query.where, frozenset(kept.query.alias_map)))
+    return kept, count
 
 
 def _plain(query: Query) -> bool:
@@ -139,7 +150,7 @@ def _plain(query: Query) -> bool:
 
 
 def _same_rows(query: Query, counted: _Counted) -> bool:
-    """Does `query` hold the rows `counted` counted (see capped_count)?"""
+    """Does `query` hold the rows `counted` counted (see counted_rows)?"""
     if not _plain(query) or query.where != counted.where:
         return False
     # The query's own table (a query just made names it once compiled), and joins to one row.

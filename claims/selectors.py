@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from claims import rules
 from claims.flags import EVIDENCE_BEHIND
 from claims.models import Claim, ClaimStatus, Evidence, Flag, FlagKind
-from claims.pagination import capped_count
+from claims.pagination import counted_rows
 
 
 def open_flags() -> QuerySet[Flag]:
@@ -147,14 +147,13 @@ def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     if connection.vendor != "postgresql":
         return claims.filter(Q(text__icontains=query) | Q(claimant__icontains=query))
     parser, words = TYPED, query
-    found = claims_with_words(claims, words, parser=parser)
-    count = capped_count(found, SEARCH_RANKED)
+    # Counted once: the page of them counts the same rows (counted_rows).
+    found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
     if not count:
         parser, words = SPELLED, spellings_tsquery(search_spellings(query))
         if not words:
             return claims.none()
-        found = claims_with_words(claims, words, parser=parser)
-        count = capped_count(found, SEARCH_RANKED)
+        found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
     if count > SEARCH_RANKED:
         return found.order_by("-id")
     rank = RawSQL(f"ts_rank(claims_claim.search_vector, {_tsquery(parser)})", [words, words], output_field=FloatField())
