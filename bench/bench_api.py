@@ -440,7 +440,10 @@ def explain_spellings(query: str) -> str:
     from claims import selectors
 
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN ANALYZE {selectors.CLOSEST_SPELLINGS}", [query, selectors.SEARCH_SPELLINGS])
+        cursor.execute(
+            f"EXPLAIN ANALYZE {selectors.CLOSEST_SPELLINGS}",
+            [query, selectors.SEARCH_TYPO_WORDS, selectors.SEARCH_SPELLINGS],
+        )
         return "\n".join(row[0] for row in cursor.fetchall())
 
 

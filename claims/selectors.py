@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,26 +106,33 @@ def claim_evidence(claim: Claim) -> QuerySet[Evidence]:
 # (websearch syntax: quotes, OR, -), or as the tsquery of the closest spellings (search_spellings).
 TYPED = "websearch_to_tsquery"
 SPELLED = "to_tsquery"
-# A search's words split as the vocabulary of typos splits the claims' (migration 0020_search_words). unnest() of an
-# array rather than regexp_split_to_table(): the planner counts on ten words, not a thousand, and does not take the
-# lookup for a query big enough to compile (JIT took 7 ms of the 7.5).
-SEARCH_WORDS = (
-    "SELECT DISTINCT typed FROM unnest(regexp_split_to_array(lower(unaccent(%s)), '[^[:alnum:]]+')) AS typed "
-    "WHERE typed <> ''"
-)
-# Each word of a search, and itself when the claims use it as typed (looked up on the btree index), or else the
-# claims' words spelled closest to it (the trigram index), closest first.
+# The words the vocabulary of typos keeps (migration 0020_search_words, which splits the claims' words the same way):
+# 3 to 100 characters with a letter. Others (de, to, 2025) are searched for as typed.
+SPELLED_WORD = "length(typed) BETWEEN 3 AND 100 AND typed ~ '[[:alpha:]]'"
+# A search's first SEARCH_TYPO_WORDS words, accents gone, in lower case. unnest() of an array rather than
+# regexp_split_to_table(): the planner counts on a few words, not a thousand, and does not take the lookup for a
+# query big enough to compile (JIT took 7 ms of the 7.5).
+SEARCH_WORDS = """
+    SELECT typed FROM unnest(regexp_split_to_array(lower(unaccent(%s)), '[^[:alnum:]]+')) WITH ORDINALITY AS
+    split(typed, place) WHERE typed <> '' GROUP BY typed ORDER BY min(place) LIMIT %s
+"""
+# Each of those words and the claims' words spelled closest to it (the vocabulary's trigram index), closest first
+# (itself first when the claims use it); a word the vocabulary does not keep stands for itself.
 CLOSEST_SPELLINGS = f"""
     SELECT typed, close.word FROM ({SEARCH_WORDS}) AS words CROSS JOIN LATERAL (
-        (SELECT word FROM claims_searchword WHERE word = typed LIMIT 1)
+        (SELECT typed AS word WHERE NOT ({SPELLED_WORD}))
         UNION ALL
         (
-            SELECT word FROM claims_searchword
-            WHERE word %% typed AND NOT EXISTS (SELECT FROM claims_searchword WHERE word = typed)
+            SELECT word FROM claims_searchword WHERE {SPELLED_WORD} AND word %% typed
             ORDER BY similarity(word, typed) DESC, word LIMIT %s
         )
     ) AS close
 """
+# A search's words looked up for their spellings, at most: each costs a trigram search of the vocabulary.
+SEARCH_TYPO_WORDS = 8
+# Websearch's operators: a quoted phrase, OR, a word excluded with -. A search that uses them is taken as typed: its
+# typos are not guessed (the spellings would lose what the operators say).
+SEARCH_OPERATORS = re.compile(r'"|(?:^|\s)-\S|(?:^|\s)or(?:\s|$)', re.IGNORECASE)
 # A search whose words find up to this many claims shows them best first; more, newest first.
 SEARCH_RANKED = 1000
 # A misspelt word is searched for as this many of the claims' words spelled closest to it.
@@ -139,7 +147,8 @@ def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     common word finds read every one of them, 40 ms of a search's 50, for an order that says little. A misspelt
     search is the same search with each word replaced by the claims' SEARCH_SPELLINGS words spelled closest to it,
     looked up in a vocabulary of the claims' words (comparing spellings with every claim's text took 20 ms of the
-    60 a typo's search took). On SQLite (the zero-setup run) a substring match stands in.
+    60 a typo's search took); a search with websearch's operators (quotes, OR, -) is taken as typed. On SQLite (the
+    zero-setup run) a substring match stands in.
     """
     query = query.strip()
     if not query:
@@ -149,7 +158,7 @@ def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     parser, words = TYPED, query
     # Counted once: the page of them counts the same rows (counted_rows).
     found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
-    if not count:
+    if not count and not SEARCH_OPERATORS.search(query):
         parser, words = SPELLED, spellings_tsquery(search_spellings(query))
         if not words:
             return claims.none()
@@ -171,12 +180,12 @@ def _tsquery(parser: str) -> str:
 
 
 def search_spellings(query: str) -> dict[str, list[str]]:
-    """Each word of `query` (accents gone, in lower case) and itself alone when the claims use it as typed (its
-    look-alikes would only add noise), or else the claims' words spelled closest to it, closest first; a word no
-    claim's word is spelled close to is left out."""
+    """Each of the first SEARCH_TYPO_WORDS words of `query` (accents gone, in lower case) and the claims' words
+    spelled closest to it, closest first, or itself for a word the vocabulary does not keep (too short, or without
+    a letter); a word no claim's word is spelled close to is left out."""
     spellings: dict[str, list[str]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(CLOSEST_SPELLINGS, [query, SEARCH_SPELLINGS])
+        cursor.execute(CLOSEST_SPELLINGS, [query, SEARCH_TYPO_WORDS, SEARCH_SPELLINGS])
         for typed, word in cursor.fetchall():
             spellings[typed].append(word)
     return dict(spellings)

@@ -88,7 +88,10 @@ def test_search_uses_the_indexes(claims):
             "INSERT INTO claims_searchword (word) SELECT md5(i::text) FROM generate_series(1, 20000) AS i; "
             "ANALYZE claims_searchword"
         )
-        cursor.execute(f"EXPLAIN {selectors.CLOSEST_SPELLINGS}", ["DeepSek", selectors.SEARCH_SPELLINGS])
+        cursor.execute(
+            f"EXPLAIN {selectors.CLOSEST_SPELLINGS}",
+            ["DeepSek", selectors.SEARCH_TYPO_WORDS, selectors.SEARCH_SPELLINGS],
+        )
         assert "search_word_trgm_idx" in " ".join(row[0] for row in cursor.fetchall())
 
 
@@ -122,9 +125,30 @@ def test_the_words_of_claims_written_since_are_spelled_from_at_once(claims, api,
         "blomberg": ["bloomberg"],
         "intelligense": ["intelligence"],
     }
-    # A word the claims use as typed stands for itself alone, not with its look-alikes.
-    ClaimFactory(text="Les chipsets et les chip ne sont pas des chips.", claimant="Un ingénieur", language="fr")
-    assert selectors.search_spellings("chips smugled") == {"chips": ["chips"], "smugled": ["smuggled"]}
+    # A misspelling fixed in its claim is still corrected: the fixed word is among its closest spellings.
+    fixed = ClaimFactory(text="Des puces ont été importées en contrebande, smugled.", claimant="Un blog", language="fr")
+    Claim.objects.filter(pk=fixed.pk).update(text="Des puces ont été importées en contrebande, smuggled.")
+    assert set(search(api, viewer, "smugled")) >= {fixed.pk, claims["english"].pk}
+
+
+def test_short_words_and_figures_of_a_misspelt_search_are_searched_as_typed(claims, api, viewer):
+    # "de" and "600" are not in the vocabulary of spellings: they stand for themselves (stop words drop out).
+    assert search(api, viewer, "600 milliards de Nvidai") == [claims["nvidia"].pk]
+    assert search(api, viewer, "the chips were smugled") == [claims["english"].pk]
+    assert search(api, viewer, "601 milliards de Nvidai") == []
+
+
+def test_a_search_with_operators_is_taken_as_typed(claims, api, viewer):
+    # Guessing spellings would turn "-chips" into "chips": nothing is guessed when operators say what is wanted.
+    assert search(api, viewer, "chips -chips") == []
+    assert search(api, viewer, '"chips smugled"') == []
+    assert search(api, viewer, "smugled or smugler") == []
+
+
+def test_a_long_misspelt_search_looks_up_a_few_words_only(claims, api, viewer):
+    words = " ".join(f"mot{n}x" for n in range(60))
+    assert len(selectors.search_spellings(f"smugled {words}")) <= selectors.SEARCH_TYPO_WORDS
+    assert api(viewer).get("/api/v1/claims/", {"q": f"smugled {words}"[:200]}).status_code == 200
 
 
 def test_a_typo_is_forgiven_only_when_no_claim_has_the_words(claims, api, viewer):
