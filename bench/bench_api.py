@@ -442,7 +442,7 @@ def explain_spellings(query: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             f"EXPLAIN ANALYZE {selectors.CLOSEST_SPELLINGS}",
-            [query, selectors.SEARCH_TYPO_WORDS, selectors.SEARCH_SPELLINGS],
+            [query, selectors.SEARCH_TYPO_WORDS, True, True, selectors.SEARCH_SPELLINGS],
         )
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -456,7 +456,7 @@ def search_matches(query: str) -> tuple[int, str]:
     order = "newest first" if words > selectors.SEARCH_RANKED else "best first"
     if words:
         return words, order
-    tsquery = selectors.spellings_tsquery(selectors.search_spellings(query))
+    tsquery = selectors.spellings_tsquery(selectors.search_spellings(query, as_used=True))
     if not tsquery:
         return 0, "nothing spelled close"
     spelled = selectors.claims_with_words(Claim.objects.all(), tsquery, parser=selectors.SPELLED).count()

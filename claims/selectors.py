@@ -116,14 +116,19 @@ SEARCH_WORDS = """
     SELECT typed FROM unnest(regexp_split_to_array(lower(unaccent(%s)), '[^[:alnum:]]+')) WITH ORDINALITY AS
     split(typed, place) WHERE typed <> '' GROUP BY typed ORDER BY min(place) LIMIT %s
 """
-# Each of those words and the claims' words spelled closest to it (the vocabulary's trigram index), closest first
-# (itself first when the claims use it); a word the vocabulary does not keep stands for itself.
+# Each of those words and the claims' words spelled closest to it (the vocabulary's trigram index), closest first;
+# with `as used` (the first parameter after the words'), a word the claims use stands for itself alone (the btree
+# index: no trigram search, and no look-alikes added). A word the vocabulary does not keep stands for itself.
 CLOSEST_SPELLINGS = f"""
     SELECT typed, close.word FROM ({SEARCH_WORDS}) AS words CROSS JOIN LATERAL (
         (SELECT typed AS word WHERE NOT ({SPELLED_WORD}))
         UNION ALL
+        (SELECT word FROM claims_searchword WHERE %s AND {SPELLED_WORD} AND word = typed LIMIT 1)
+        UNION ALL
         (
-            SELECT word FROM claims_searchword WHERE {SPELLED_WORD} AND word %% typed
+            SELECT word FROM claims_searchword
+            WHERE {SPELLED_WORD} AND word %% typed
+            AND NOT (%s AND EXISTS (SELECT FROM claims_searchword WHERE word = typed))
             ORDER BY similarity(word, typed) DESC, word LIMIT %s
         )
     ) AS close
@@ -158,8 +163,12 @@ def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     parser, words = TYPED, query
     # Counted once: the page of them counts the same rows (counted_rows).
     found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
-    if not count and not SEARCH_OPERATORS.search(query):
-        parser, words = SPELLED, spellings_tsquery(search_spellings(query))
+    # The words the claims use as typed first; if that finds nothing (a word once used, since edited out of its
+    # claims), every word is replaced by its closest spellings.
+    for as_used in (True, False):
+        if count or SEARCH_OPERATORS.search(query):
+            break
+        parser, words = SPELLED, spellings_tsquery(search_spellings(query, as_used=as_used))
         if not words:
             return claims.none()
         found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
@@ -179,13 +188,13 @@ def _tsquery(parser: str) -> str:
     return f"({parser}('french_unaccent', %s) || {parser}('english_unaccent', %s))"
 
 
-def search_spellings(query: str) -> dict[str, list[str]]:
+def search_spellings(query: str, *, as_used: bool = False) -> dict[str, list[str]]:
     """Each of the first SEARCH_TYPO_WORDS words of `query` (accents gone, in lower case) and the claims' words
     spelled closest to it, closest first, or itself for a word the vocabulary does not keep (too short, or without
-    a letter); a word no claim's word is spelled close to is left out."""
+    a letter), or, `as_used`, for a word the claims use; a word no claim's word is spelled close to is left out."""
     spellings: dict[str, list[str]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(CLOSEST_SPELLINGS, [query, SEARCH_TYPO_WORDS, SEARCH_SPELLINGS])
+        cursor.execute(CLOSEST_SPELLINGS, [query, SEARCH_TYPO_WORDS, as_used, as_used, SEARCH_SPELLINGS])
         for typed, word in cursor.fetchall():
             spellings[typed].append(word)
     return dict(spellings)

@@ -90,7 +90,7 @@ def test_search_uses_the_indexes(claims):
         )
         cursor.execute(
             f"EXPLAIN {selectors.CLOSEST_SPELLINGS}",
-            ["DeepSek", selectors.SEARCH_TYPO_WORDS, selectors.SEARCH_SPELLINGS],
+            ["DeepSek", selectors.SEARCH_TYPO_WORDS, False, False, selectors.SEARCH_SPELLINGS],
         )
         assert "search_word_trgm_idx" in " ".join(row[0] for row in cursor.fetchall())
 
