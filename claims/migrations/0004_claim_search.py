@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from claims.migrations._postgresql import postgresql_only
+
 # The claim's text and claimant as words of its own language, accents removed.
 VECTOR = (
     "to_tsvector(CASE WHEN language = 'en' THEN 'english_unaccent'::regconfig "
@@ -41,21 +43,7 @@ BACKWARD = [
 ]
 
 
-def create_search(apps, schema_editor):
-    # `make run` uses SQLite, where search falls back to icontains.
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in FORWARD:
-        schema_editor.execute(statement)
-
-
-def drop_search(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in BACKWARD:
-        schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("claims", "0003_roles")]
-    operations = [migrations.RunPython(create_search, drop_search)]
+    # `make run` uses SQLite, where search falls back to icontains.
+    operations = [postgresql_only(FORWARD, BACKWARD)]

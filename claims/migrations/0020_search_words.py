@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from claims.migrations._postgresql import postgresql_only
+
 # A text's words as the vocabulary keeps them: accents gone, in lower case, 3 to 100 characters with a letter.
 # claims.selectors.search_spellings splits a search's words the same way.
 WORDS_OF = "regexp_split_to_table(lower(unaccent({text})), '[^[:alnum:]]+') AS spelled"
@@ -37,21 +39,6 @@ BACKWARD = [
 ]
 
 
-def create_search_words(apps, schema_editor):
-    # `make run` uses SQLite, where search has no typo path (claims_search).
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in FORWARD:
-        schema_editor.execute(statement)
-
-
-def drop_search_words(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in BACKWARD:
-        schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("claims", "0019_claim_public_list_index")]
 
@@ -64,5 +51,6 @@ class Migration(migrations.Migration):
             ],
             options={"indexes": [models.Index(fields=["word"], name="search_word_idx")]},
         ),
-        migrations.RunPython(create_search_words, drop_search_words),
+        # `make run` uses SQLite, where search has no typo path (claims_search).
+        postgresql_only(FORWARD, BACKWARD),
     ]
