@@ -163,15 +163,16 @@ def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     parser, words = TYPED, query
     # Counted once: the page of them counts the same rows (counted_rows).
     found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
-    # The words the claims use as typed first; if that finds nothing (a word once used, since edited out of its
-    # claims), every word is replaced by its closest spellings.
-    for as_used in (True, False):
-        if count or SEARCH_OPERATORS.search(query):
-            break
-        parser, words = SPELLED, spellings_tsquery(search_spellings(query, as_used=as_used))
-        if not words:
-            return claims.none()
-        found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
+    if not count and not SEARCH_OPERATORS.search(query):
+        # The words the claims use stand for themselves first; if that finds nothing (a word once used, since edited
+        # out of its claims), every word is replaced by its closest spellings.
+        for as_used in (True, False):
+            parser, words = SPELLED, spellings_tsquery(search_spellings(query, as_used=as_used))
+            if not words:
+                return claims.none()
+            found, count = counted_rows(claims_with_words(claims, words, parser=parser), SEARCH_RANKED)
+            if count:
+                break
     if count > SEARCH_RANKED:
         return found.order_by("-id")
     rank = RawSQL(f"ts_rank(claims_claim.search_vector, {_tsquery(parser)})", [words, words], output_field=FloatField())
