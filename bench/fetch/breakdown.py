@@ -96,9 +96,12 @@ def breakdown_run(n: int, *, page_set: PageSet, checks_per_sweep: int) -> Breakd
     result.recheck = _pass(ids, checks_per_sweep, cpu=defaultdict(float), queries=defaultdict(int))
     # The same two passes over as many other sources, under the profiler.
     others = list(Source.objects.order_by("id").values_list("id", flat=True)[len(ids) : 2 * len(ids)])
-    for name in ("first_profile", "recheck_profile"):
-        profile = profiled(lambda: _pass(others, checks_per_sweep, cpu=defaultdict(float), queries=defaultdict(int)))
-        setattr(result, name, profile)
+
+    def profiled_pass() -> Profile:
+        return profiled(lambda: _pass(others, checks_per_sweep, cpu=defaultdict(float), queries=defaultdict(int)))
+
+    result.first_profile = profiled_pass()
+    result.recheck_profile = profiled_pass()
     _connection_cost(result)
     return result
 

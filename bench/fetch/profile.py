@@ -45,7 +45,6 @@ class Profile:
     """Each library's share of a pass's CPU, as cProfile saw it."""
 
     shares: dict[str, float] = field(default_factory=dict)
-    seconds: float = 0.0
 
 
 def profiled(run: Callable[[], object]) -> Profile:
@@ -94,7 +93,7 @@ def _shares(stats: pstats.Stats) -> Profile:
         for area, share in owners(function, frozenset()).items():
             seconds[area] += own * share
     whole = sum(seconds.values())
-    return Profile({label: seconds[label] / whole for label in ORDER if seconds[label]} if whole else {}, whole)
+    return Profile({label: seconds[label] / whole for label in ORDER if seconds[label]} if whole else {})
 
 
 def _lent(filename: str) -> bool:
