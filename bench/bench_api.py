@@ -452,16 +452,14 @@ def search_matches(query: str) -> tuple[int, str]:
     from claims import selectors
     from claims.models import Claim
 
-    words = selectors.claims_with_words(Claim.objects.all(), query).count()
-    order = "newest first" if words > selectors.SEARCH_RANKED else "best first"
-    if words:
-        return words, order
-    tsquery = selectors.spellings_tsquery(selectors.search_spellings(query, as_used=True))
-    if not tsquery:
-        return 0, "nothing spelled close"
-    spelled = selectors.claims_with_words(Claim.objects.all(), tsquery, parser=selectors.SPELLED).count()
-    order = "newest first" if spelled > selectors.SEARCH_RANKED else "best first"
-    return spelled, f"{order}, as `{tsquery}`"
+    matches, spelled = selectors.claims_with_words(Claim.objects.all(), query).count(), ""
+    if not matches:
+        spelled = selectors.spellings_tsquery(selectors.search_spellings(query, as_used=True))
+        if not spelled:
+            return 0, "nothing spelled close"
+        matches = selectors.claims_with_words(Claim.objects.all(), spelled, parser=selectors.SPELLED).count()
+    order = "newest first" if matches > selectors.SEARCH_RANKED else "best first"
+    return matches, f"{order}, as `{spelled}`" if spelled else order
 
 
 def endpoints_measure(client: Client, sample: list[int], repeat: int) -> list[Line]:
